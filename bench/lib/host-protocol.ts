@@ -1,0 +1,37 @@
+// Messages between the bench (parent, the load generator) and a host process (child, the system
+// under test). Keeping the system under test in its own process gives it its own event loop and its
+// own CPU accounting (`process.cpuUsage()`), reported back over IPC.
+
+export type HostRole = 'simulator' | 'ledger' | 'gateway';
+
+export interface HostStart {
+  type: 'start';
+  role: HostRole;
+  /** Role-specific options, JSON-serialisable. */
+  options: Record<string, unknown>;
+}
+
+export interface HostSampleRequest {
+  type: 'sample';
+  id: number;
+  /** Run a full garbage collection before sampling memory (hosts run with --expose-gc). */
+  gc: boolean;
+}
+
+export interface HostStop {
+  type: 'stop';
+}
+
+export type ParentMessage = HostStart | HostSampleRequest | HostStop;
+
+export interface HostSample {
+  /** Process CPU time since start, microseconds (user + system). */
+  cpu_us: number;
+  rss_bytes: number;
+  heap_used_bytes: number;
+}
+
+export type HostMessage =
+  | { type: 'ready'; url: string; info: Record<string, unknown> }
+  | { type: 'sample'; id: number; sample: HostSample }
+  | { type: 'error'; message: string };
