@@ -1,0 +1,22 @@
+// The slice of AWS Lambda's SQS event source types the consumer uses (no @types/aws-lambda needed).
+// Shapes per https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html.
+
+export interface SqsRecord {
+  messageId: string;
+  receiptHandle: string;
+  body: string;
+  attributes: { ApproximateReceiveCount: string; SentTimestamp?: string; [name: string]: string | undefined };
+  eventSource?: 'aws:sqs';
+  eventSourceARN?: string;
+}
+
+export interface SqsEvent {
+  Records: SqsRecord[];
+}
+
+/** Partial-batch response (needs `ReportBatchItemFailures` on the event source mapping). */
+export interface SqsBatchResponse {
+  batchItemFailures: Array<{ itemIdentifier: string }>;
+}
+
+export type SqsBatchHandler = (event: SqsEvent) => Promise<SqsBatchResponse>;
