@@ -12,7 +12,10 @@ export type Call = () => Promise<CallResult>;
 export interface LoadResult {
   latencies_ms: number[];
   ttfts_ms: number[];
+  /** Recorded successes (after warm-up). */
   completed: number;
+  /** Every call that finished, warm-up and errors included: the divisor for process CPU per call. */
+  calls_total: number;
   errors: number;
   first_error: string | null;
   elapsed_ms: number;
@@ -23,7 +26,7 @@ const REQUESTS_PER_RUN_MAX = 2_000_000;
 const DRAIN_TIMEOUT_MS = 30_000;
 
 function emptyResult(): LoadResult {
-  return { latencies_ms: [], ttfts_ms: [], completed: 0, errors: 0, first_error: null, elapsed_ms: 0 };
+  return { latencies_ms: [], ttfts_ms: [], completed: 0, calls_total: 0, errors: 0, first_error: null, elapsed_ms: 0 };
 }
 
 function recordError(result: LoadResult, error: unknown): void {
@@ -53,11 +56,13 @@ export async function closedLoop(options: {
       sent++;
       try {
         const { ttft_ms } = await options.call();
+        result.calls_total++;
         if (t0 < recordFrom) continue;
         result.latencies_ms.push(performance.now() - t0);
         if (ttft_ms !== null) result.ttfts_ms.push(ttft_ms);
         result.completed++;
       } catch (error) {
+        result.calls_total++;
         recordError(result, error);
       }
     }
@@ -77,6 +82,8 @@ export async function openLoop(options: {
   duration_ms: number;
   call: Call;
   inflight_max?: number;
+  /** How long to wait after the last request is due for those still in flight. */
+  drain_ms?: number;
 }): Promise<LoadResult> {
   const result = emptyResult();
   const inflightMax = options.inflight_max ?? 4_096;
@@ -90,6 +97,7 @@ export async function openLoop(options: {
     drained = resolve;
   });
   const finishOne = () => {
+    result.calls_total++;
     inflight--;
     if (issued === total && inflight === 0) drained();
   };
@@ -126,7 +134,7 @@ export async function openLoop(options: {
   });
   if (inflight === 0) drained();
   let timer: NodeJS.Timeout | undefined;
-  await Promise.race([allDone, new Promise<void>((resolve) => (timer = setTimeout(resolve, DRAIN_TIMEOUT_MS)))]);
+  await Promise.race([allDone, new Promise<void>((resolve) => (timer = setTimeout(resolve, options.drain_ms ?? DRAIN_TIMEOUT_MS)))]);
   clearTimeout(timer);
   result.errors += inflight;
   result.elapsed_ms = performance.now() - start;
