@@ -11,7 +11,7 @@ import {
   SQS_BATCH_MESSAGES_MAX,
 } from '../../../shared/limits';
 import { type JobLogger, logJob } from './log';
-import { forEachBounded } from './usage-consumer';
+import { forEachBounded } from './bounded';
 
 const DELETE_BATCH_ITEMS_MAX = 25; // DynamoDB's BatchWriteItem limit
 const DELETE_RETRIES_MAX = 3;

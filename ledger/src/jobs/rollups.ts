@@ -27,8 +27,16 @@ export function zeroCounters(): RollupCounters {
   return Object.fromEntries(ROLLUP_COUNTERS.map((name) => [name, 0])) as RollupCounters;
 }
 
-export function addCounters(into: RollupCounters, delta: Partial<RollupCounters>): RollupCounters {
-  for (const name of ROLLUP_COUNTERS) into[name] += delta[name] ?? 0;
+/** Adds `delta` into `into`, counter by counter; counters absent from both stay absent. */
+export function addCounters<T extends Partial<RollupCounters>>(into: T, delta: Partial<RollupCounters>): T {
+  const target: Partial<RollupCounters> = into;
+  for (const name of ROLLUP_COUNTERS) {
+    const value = delta[name];
+    if (value === undefined) continue;
+    const sum = (target[name] ?? 0) + value;
+    if (!Number.isSafeInteger(sum)) throw new RangeError(`${name} overflows: ${sum}`);
+    target[name] = sum;
+  }
   return into;
 }
 
@@ -96,49 +104,103 @@ function usageCounters(event: LedgerEvent): Partial<RollupCounters> {
 
 export type ApplyOutcome = 'applied' | 'duplicate';
 
+/** Events per transaction: each adds one marker and at most four counter updates (limit 100 items). */
+export const EVENTS_PER_TRANSACTION_MAX = 20;
+
 /**
- * Adds one event to the rollups exactly once. Returns 'duplicate' when the event's marker already
- * exists (a redelivery); any other failure throws, so the message is retried.
+ * Adds events to the rollups exactly once each, in as few transactions as possible: one transaction
+ * per chunk puts every event's marker (attribute_not_exists) and the chunk's counters merged per item.
+ * A marker that already exists (a redelivery) cancels the transaction; the cancellation reasons name
+ * it, so the chunk is retried without the duplicates. Any other failure throws (the messages are retried).
  */
+export async function applyEventsToRollups(
+  dynamo: DynamoDBClient,
+  rollupsTableName: string,
+  events: readonly LedgerEvent[],
+  nowMs: number,
+): Promise<Map<string, ApplyOutcome>> {
+  const outcomes = new Map<string, ApplyOutcome>();
+  const unique: LedgerEvent[] = [];
+  for (const event of events) {
+    if (outcomes.has(event.event_id)) continue;
+    outcomes.set(event.event_id, 'duplicate');
+    unique.push(event);
+  }
+  for (let start = 0; start < unique.length; start += EVENTS_PER_TRANSACTION_MAX) {
+    let pending = unique.slice(start, start + EVENTS_PER_TRANSACTION_MAX);
+    // Each retry removes at least one duplicate, so this ends within chunk-length + 1 attempts.
+    while (pending.length > 0) {
+      const duplicates = await tryApplyChunk(dynamo, rollupsTableName, pending, nowMs);
+      if (duplicates === null) {
+        for (const event of pending) outcomes.set(event.event_id, 'applied');
+        break;
+      }
+      pending = pending.filter((event) => !duplicates.has(event.event_id));
+    }
+  }
+  return outcomes;
+}
+
+/** Adds one event exactly once (see applyEventsToRollups). */
 export async function applyEventToRollups(
   dynamo: DynamoDBClient,
   rollupsTableName: string,
   event: LedgerEvent,
   nowMs: number,
 ): Promise<ApplyOutcome> {
-  const deltas = rollupDeltas(event);
-  const dayStartS = Date.parse(`${dayOf(event.created_at)}T00:00:00Z`) / 1000;
-  const rollupPurgeAtS = dayStartS + ROLLUP_RETENTION_DAYS * SECONDS_PER_DAY;
+  const outcomes = await applyEventsToRollups(dynamo, rollupsTableName, [event], nowMs);
+  return outcomes.get(event.event_id)!;
+}
+
+/** Returns null when the chunk was applied, or the ids of the events already applied before. */
+async function tryApplyChunk(
+  dynamo: DynamoDBClient,
+  tableName: string,
+  events: readonly LedgerEvent[],
+  nowMs: number,
+): Promise<Set<string> | null> {
   const markerPurgeAtS = Math.floor(nowMs / 1000) + EVENT_MARKER_RETENTION_DAYS * SECONDS_PER_DAY;
-  const marker = {
-    ...rollupKeys.eventMarker(event.event_id),
-    wallet_id: event.wallet_id,
-    wallet_seq: event.wallet_seq,
-    applied_at: new Date(nowMs).toISOString(),
-    purge_at: markerPurgeAtS,
-  };
-  try {
-    await dynamo.send(
-      new TransactWriteItemsCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: rollupsTableName,
-              Item: marshall(marker),
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-          ...deltas.map((delta) => ({ Update: counterUpdate(rollupsTableName, delta, rollupPurgeAtS) })),
-        ],
-      }),
-    );
-    return 'applied';
-  } catch (error) {
-    if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') {
-      return 'duplicate';
+  const merged = new Map<string, RollupDelta>();
+  for (const event of events) {
+    for (const delta of rollupDeltas(event)) {
+      const id = `${delta.key.pk}\u0000${delta.key.sk}`;
+      const existing = merged.get(id);
+      if (existing) addCounters(existing.counters, delta.counters);
+      else merged.set(id, { ...delta, counters: { ...delta.counters } });
     }
-    throw error;
   }
+  const markers = events.map((event) => ({
+    Put: {
+      TableName: tableName,
+      Item: marshall({
+        ...rollupKeys.eventMarker(event.event_id),
+        wallet_id: event.wallet_id,
+        wallet_seq: event.wallet_seq,
+        applied_at: new Date(nowMs).toISOString(),
+        purge_at: markerPurgeAtS,
+      }),
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  }));
+  const updates = [...merged.values()].map((delta) => ({
+    Update: counterUpdate(tableName, delta, rollupPurgeAtS(delta.labels.day!)),
+  }));
+  try {
+    await dynamo.send(new TransactWriteItemsCommand({ TransactItems: [...markers, ...updates] }));
+    return null;
+  } catch (error) {
+    if (!(error instanceof TransactionCanceledException)) throw error;
+    const duplicates = new Set<string>();
+    error.CancellationReasons?.forEach((reason, index) => {
+      if (index < events.length && reason.Code === 'ConditionalCheckFailed') duplicates.add(events[index]!.event_id);
+    });
+    if (duplicates.size === 0) throw error;
+    return duplicates;
+  }
+}
+
+function rollupPurgeAtS(day: string): number {
+  return Date.parse(`${day}T00:00:00Z`) / 1000 + ROLLUP_RETENTION_DAYS * SECONDS_PER_DAY;
 }
 
 function counterUpdate(tableName: string, delta: RollupDelta, purgeAtS: number) {

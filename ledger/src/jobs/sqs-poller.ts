@@ -43,6 +43,8 @@ export function createSqsPoller(options: SqsPollerOptions): SqsPoller {
         MaxNumberOfMessages: SQS_BATCH_MESSAGES_MAX,
         WaitTimeSeconds: options.waitTimeSeconds ?? 1,
         MessageSystemAttributeNames: ['ApproximateReceiveCount', 'SentTimestamp'],
+        // The older spelling too: local-aws-sqs only honours that one; real SQS accepts both.
+        AttributeNames: ['All'],
       }),
       { abortSignal: signal },
     );

@@ -1,12 +1,12 @@
 // The usage consumer: a Lambda handler for SQS batches that folds ledger events into the rollups.
-// Each record stands alone: a bad record is reported in batchItemFailures (SQS redelivers it and, after
-// maxReceiveCount receives, moves it to the DLQ) while the rest of the batch succeeds.
+// Records stand alone: a malformed record is reported in batchItemFailures (SQS redelivers it and,
+// after maxReceiveCount receives, moves it to the DLQ) while the rest of the batch is applied.
+// The valid records go in as few transactions as possible (applyEventsToRollups), exactly once each.
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { LedgerEventSchema } from '../../../shared/contracts/ledger-events';
-import { CONSUMER_CONCURRENCY_MAX } from '../../../shared/limits';
-import { type ApplyOutcome, applyEventToRollups } from './rollups';
-import type { SqsBatchHandler, SqsRecord } from './sqs-types';
+import { type LedgerEvent, LedgerEventSchema } from '../../../shared/contracts/ledger-events';
 import { type JobLogger, logJob } from './log';
+import { applyEventsToRollups, rollupDeltas } from './rollups';
+import type { SqsBatchHandler, SqsRecord } from './sqs-types';
 
 export interface UsageConsumerOptions {
   dynamo: DynamoDBClient;
@@ -18,25 +18,44 @@ export interface UsageConsumerOptions {
 export function createUsageConsumer(options: UsageConsumerOptions): SqsBatchHandler {
   const now = options.now ?? Date.now;
   const log = options.log ?? logJob;
-  async function handleRecord(record: SqsRecord): Promise<ApplyOutcome> {
-    const parsed = LedgerEventSchema.safeParse(parseJson(record.body));
-    if (!parsed.success) throw new Error(`not a LedgerEvent: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
-    return applyEventToRollups(options.dynamo, options.rollupsTableName, parsed.data, now());
+
+  function fail(record: SqsRecord, reason: string, failures: Array<{ itemIdentifier: string }>) {
+    failures.push({ itemIdentifier: record.messageId });
+    log('warn', 'usage_record_failed', {
+      message_id: record.messageId,
+      receive_count: Number(record.attributes.ApproximateReceiveCount),
+      reason,
+    });
   }
+
   return async function handleUsageBatch(event) {
     const failures: Array<{ itemIdentifier: string }> = [];
-    await forEachBounded(event.Records, CONSUMER_CONCURRENCY_MAX, async (record) => {
-      try {
-        await handleRecord(record);
-      } catch (error) {
-        failures.push({ itemIdentifier: record.messageId });
-        log('warn', 'usage_record_failed', {
-          message_id: record.messageId,
-          receive_count: Number(record.attributes.ApproximateReceiveCount),
-          error: error instanceof Error ? error.message : String(error),
-        });
+    const valid: Array<{ record: SqsRecord; event: LedgerEvent }> = [];
+    for (const record of event.Records) {
+      const parsed = LedgerEventSchema.safeParse(parseJson(record.body));
+      if (!parsed.success) {
+        fail(record, `not a LedgerEvent: ${parsed.error.issues[0]?.message ?? 'invalid'}`, failures);
+        continue;
       }
-    });
+      try {
+        rollupDeltas(parsed.data); // refuses events that break an invariant before anything is written
+        valid.push({ record, event: parsed.data });
+      } catch (error) {
+        fail(record, errorMessage(error), failures);
+      }
+    }
+    if (valid.length === 0) return { batchItemFailures: failures };
+    try {
+      await applyEventsToRollups(
+        options.dynamo,
+        options.rollupsTableName,
+        valid.map((item) => item.event),
+        now(),
+      );
+    } catch (error) {
+      // Nothing of the failed transaction was written: every record in it is retried.
+      for (const item of valid) fail(item.record, errorMessage(error), failures);
+    }
     return { batchItemFailures: failures };
   };
 }
@@ -49,14 +68,6 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** Runs `work` over `items` with at most `concurrency` in flight. */
-export async function forEachBounded<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>) {
-  let next = 0;
-  const workers = Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-    while (next < items.length) {
-      const item = items[next++]!;
-      await work(item);
-    }
-  });
-  await Promise.all(workers);
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
