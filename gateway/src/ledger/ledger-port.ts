@@ -1,0 +1,20 @@
+// What the gateway needs from the ledger: the money never moves in the gateway, it asks.
+// Every operation throws FleeexError with the ledger's code (or ledger_unavailable) on failure.
+import type {
+  AppIdentity,
+  CaptureRequest,
+  CaptureResponse,
+  CurrentPrices,
+  HoldRequest,
+  HoldResponse,
+  ReleaseRequest,
+  ReleaseResponse,
+} from '../../../shared/contracts/ledger-internal';
+
+export interface LedgerPort {
+  hold(request: HoldRequest): Promise<HoldResponse>;
+  capture(holdId: string, request: CaptureRequest): Promise<CaptureResponse>;
+  release(holdId: string, request: ReleaseRequest): Promise<ReleaseResponse>;
+  authenticate(apiKeyHash: string): Promise<AppIdentity>;
+  currentPrices(): Promise<CurrentPrices>;
+}

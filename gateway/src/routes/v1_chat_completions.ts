@@ -1,0 +1,97 @@
+// POST /v1/chat/completions: the metered call (see core/metered-call.ts), streamed or not.
+import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { AppUserIdSchema } from '../../../shared/contracts/ledger-internal';
+import { FleeexError } from '../../../shared/errors';
+import { REQUEST_BODY_BYTES_MAX } from '../../../shared/limits';
+import { prepareCall, runCompletion } from '../core/metered-call';
+import { startStream } from '../core/metered-stream';
+import { requireAppKey } from '../middleware/app-key';
+import { jsonBody } from '../middleware/json-body';
+import { ChatCompletionRequestSchema, ChatCompletionResponseSchema } from '../openai/chat-schemas';
+import type { GatewayEnv } from '../services';
+import { bearerSecurity, errorResponses } from './error-responses';
+
+export const USER_HEADER = 'x-fleeex-user';
+export const COST_HEADER = 'x-fleeex-cost-micros';
+
+const route = createRoute({
+  operationId: 'createChatCompletion',
+  method: 'post',
+  path: '/v1/chat/completions',
+  summary: 'Create a chat completion, billed to the end user’s wallet',
+  description:
+    'OpenAI-compatible. Name the end user with the `X-Fleeex-User` header (or the `user` field). The call is refused unless that user has authorized your app. Non-streamed responses carry the charge in `usage.cost_micros` and the `x-fleeex-cost-micros` header; streamed ones in the final usage chunk (`stream_options.include_usage`).',
+  security: bearerSecurity,
+  middleware: [requireAppKey(), jsonBody({ bytesMax: REQUEST_BODY_BYTES_MAX })] as const,
+  request: {
+    body: { required: true, content: { 'application/json': { schema: ChatCompletionRequestSchema } } },
+  },
+  responses: {
+    200: {
+      description: 'The completion (JSON), or with `stream: true` a `text/event-stream` of chunks.',
+      content: { 'application/json': { schema: ChatCompletionResponseSchema } },
+    },
+    ...errorResponses({
+      400: 'Invalid request (invalid_request_error), with `param` naming the field.',
+      401: 'Missing, unknown or revoked app key (invalid_api_key).',
+      402: 'The wallet cannot pay for the call (insufficient_balance) or the app’s monthly cap is reached (app_cap_exceeded).',
+      403: 'The user has not authorized this app (wallet_not_authorized); the message says how to ask.',
+      404: 'Unknown model (model_not_found).',
+      413: 'The body exceeds the size limit.',
+      415: 'The body is not JSON.',
+      429: 'The model provider is throttling (rate_limit_exceeded); see `retry-after`.',
+      502: 'The model provider failed (upstream_error).',
+      503: 'The model provider or billing is unavailable.',
+      504: 'The model provider timed out.',
+    }),
+  },
+});
+
+function appUserIdOf(c: Context, bodyUser: string | undefined): string {
+  const header = c.req.header(USER_HEADER);
+  if (header !== undefined) {
+    if (!AppUserIdSchema.safeParse(header).success) {
+      throw new FleeexError('invalid_request', 'X-Fleeex-User must be 1 to 256 characters.', { param: 'X-Fleeex-User' });
+    }
+    return header;
+  }
+  if (bodyUser !== undefined) return bodyUser;
+  throw new FleeexError(
+    'invalid_request',
+    'Name the end user whose wallet pays: send the X-Fleeex-User header (or the user field).',
+    { param: 'user' },
+  );
+}
+
+function keepAliveOf(c: Context): (work: Promise<unknown>) => void {
+  let waitUntil: ((work: Promise<unknown>) => void) | undefined;
+  try {
+    const ctx = c.executionCtx;
+    waitUntil = (work) => ctx.waitUntil(work);
+  } catch {
+    // No execution context (Node): services.background keeps the work alive.
+  }
+  return waitUntil ?? (() => {});
+}
+
+export function registerV1ChatCompletions(app: OpenAPIHono<GatewayEnv>): void {
+  app.openapi(route, async (c) => {
+    const services = c.get('services');
+    const request = c.req.valid('json');
+    const appUserId = appUserIdOf(c, request.user);
+    const call = await prepareCall(services, c.get('apiKeyHash'), appUserId, request);
+    if (request.stream) {
+      const stream = await startStream(services, call, request.stream_options?.include_usage === true, keepAliveOf(c));
+      return c.body(stream, 200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache',
+        'x-accel-buffering': 'no',
+      }) as never;
+    }
+    const { body, chargedMicros } = await runCompletion(services, call);
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (chargedMicros !== null) headers[COST_HEADER] = String(chargedMicros);
+    return c.body(JSON.stringify(body), 200, headers) as never;
+  });
+}
