@@ -1,38 +1,171 @@
 // `npm run bench`: measures what fleeex adds to each call against the floor, prints the tables and
 // rewrites BENCHMARKS.md. Not a test. See lib/config.ts for BENCH_QUICK and BENCH_ONLY.
+// Processes: this one generates load; the simulator, the ledger and each gateway run in host
+// processes of their own (bench/host.ts); DynamoDB Local is its own Java process.
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { startDynamoDbLocal, type DynamoDbLocal } from '../local/dynamodb-local';
+import { bedrockCalls, openaiCalls } from './lib/clients';
+import { closingNote, type ClosingInputs } from './lib/closing';
 import { SETTINGS, sectionEnabled } from './lib/config';
+import { type Host, spawnHost } from './lib/host-client';
+import type { HostRole } from './lib/host-protocol';
 import { machineDescription } from './lib/machine';
+import { rawGatewayClient } from './lib/raw-client';
 import { renderMarkdown, renderText, type Table } from './lib/report';
+import { fmt } from './lib/stats';
+import { benchCapacity, type CapacityTarget } from './sections/capacity';
+import { credentialsOf } from './sections/credentials';
+import {
+  FLOOR,
+  FULL_PATH,
+  floorVsFleeexTable,
+  measureMatrix,
+  PROXY_ONLY,
+  type Target,
+  whereTimeGoesTable,
+} from './sections/latency';
+import { benchMemory } from './sections/memory';
 import { benchTokenizer } from './sections/tokenizer';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const BENCHMARKS_PATH = fileURLToPath(new URL('../BENCHMARKS.md', import.meta.url));
+const TABLE_PREFIX = 'bench-';
+/** The slow simulator of the memory section: one token per delta, one delta every 100 ms. */
+const SLOW_PER_TOKEN_MS = 100;
+
+const log = (line: string) => console.log(line);
+
+/** Starts a host, or records why it could not start (the tables then say "not measured"). */
+async function tryHost(role: HostRole, options: Record<string, unknown>, missing: string[]): Promise<Host | null> {
+  try {
+    return await spawnHost(role, options);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+    missing.push(`${role} (${JSON.stringify(options).slice(0, 80)}): ${reason}`);
+    log(`  could not start ${role}: ${reason}`);
+    return null;
+  }
+}
 
 async function main(): Promise<void> {
   const started = Date.now();
   const machine = machineDescription();
-  console.log(`fleeex bench (${SETTINGS.quick ? 'quick' : 'full'}) on ${machine.summary}`);
+  log(`fleeex bench (${SETTINGS.quick ? 'quick' : 'full'}) on ${machine.summary}`);
   const tables: Table[] = [];
   const show = (table: Table) => {
     tables.push(table);
-    console.log(renderText(table));
+    log(renderText(table));
   };
+  const closing: ClosingInputs = {};
+  const missing: string[] = [];
 
-  if (sectionEnabled('tokenizer')) show(await benchTokenizer([]));
+  if (sectionEnabled('tokenizer')) {
+    const { table, figures } = await benchTokenizer([]);
+    show(table);
+    closing.tokenizer = figures;
+  }
+
+  const hosts: Host[] = [];
+  let dynamo: DynamoDbLocal | undefined;
+  const needsStack = ['latency', 'capacity', 'memory', 'ledger'].some(sectionEnabled);
+  try {
+    if (needsStack) {
+      log('starting DynamoDB Local, the simulator, the ledger and two gateways...');
+      dynamo = await startDynamoDbLocal();
+      const simulator = await spawnHost('simulator', {});
+      hosts.push(simulator);
+      const proxyOnly = await tryHost('gateway', { ledger: 'memory', bedrock_endpoint: simulator.url }, missing);
+      const ledger = await tryHost('ledger', { dynamo_endpoint: dynamo.endpoint, table_prefix: TABLE_PREFIX }, missing);
+      const full = ledger
+        ? await tryHost('gateway', { ledger: { url: ledger.url, ...ledger.info }, bedrock_endpoint: simulator.url }, missing)
+        : null;
+      for (const host of [proxyOnly, ledger, full]) if (host) hosts.push(host);
+
+      if (sectionEnabled('latency')) {
+        log('latency: floor vs fleeex...');
+        const floorCalls = bedrockCalls(simulator.url);
+        const targets: Target[] = [{ name: FLOOR, calls: { 'non-stream': floorCalls.nonStream, stream: floorCalls.stream }, gateway: null }];
+        for (const [name, host] of [
+          [PROXY_ONLY, proxyOnly],
+          [FULL_PATH, full],
+        ] as const) {
+          if (!host) continue;
+          const calls = openaiCalls(credentialsOf(host));
+          targets.push({ name, calls: { 'non-stream': calls.nonStream, stream: calls.stream }, gateway: host });
+        }
+        const results = await measureMatrix(targets, log);
+        floorCalls.close();
+        show(floorVsFleeexTable(results, fmt));
+        show(whereTimeGoesTable(results, fmt));
+        closing.latency = results;
+      }
+
+      if (sectionEnabled('capacity')) {
+        log('capacity...');
+        const clients = [];
+        const targets: CapacityTarget[] = [];
+        for (const [name, host] of [
+          [PROXY_ONLY, proxyOnly],
+          [FULL_PATH, full],
+        ] as const) {
+          if (!host) continue;
+          const client = rawGatewayClient(credentialsOf(host));
+          clients.push(client);
+          targets.push({ name, call: client.nonStream, gateway: host });
+        }
+        if (targets.length > 0) {
+          const { table, figures } = await benchCapacity(targets, log);
+          show(table);
+          closing.capacity = figures;
+        }
+        for (const client of clients) client.close();
+      }
+
+      if (sectionEnabled('memory') && proxyOnly) {
+        log('memory...');
+        const slow = await spawnHost('simulator', { per_token_ms: SLOW_PER_TOKEN_MS, tokens_per_delta: 1 });
+        hosts.push(slow);
+        const { table, rss_kb_per_stream } = await benchMemory(slow.url, log);
+        show(table);
+        closing.rss_kb_per_stream = rss_kb_per_stream;
+      }
+
+      if (sectionEnabled('ledger')) {
+        log('ledger hold+capture...');
+        const { benchLedger } = await import('./sections/ledger');
+        const { table, figures } = await benchLedger(dynamo.endpoint, log);
+        show(table);
+        closing.ledger = figures;
+      }
+    }
+  } finally {
+    await Promise.all(hosts.map((host) => host.stop()));
+    await dynamo?.stop();
+  }
 
   const elapsedS = Math.round((Date.now() - started) / 1000);
   const markdown = [
     '# fleeex benchmarks',
     '',
-    `Command: \`${SETTINGS.quick ? 'BENCH_QUICK=1 ' : ''}npm run bench\` (${elapsedS} s). ${machine.markdown}`,
+    `Command: \`${SETTINGS.quick ? 'BENCH_QUICK=1 ' : ''}npm run bench\` (took ${elapsedS} s).`,
+    '',
+    machine.markdown,
+    '',
+    ...(SETTINGS.quick ? ['**Quick smoke run (BENCH_QUICK=1): one short run per figure, not the median of five. Do not quote these numbers.**', ''] : []),
+    ...(missing.length ? ['Not measured (a part did not start):', '', ...missing.map((m) => `- ${m}`), ''] : []),
+    '## Results',
     '',
     ...tables.map(renderMarkdown),
+    '## Closing note',
+    '',
+    closingNote(closing),
+    '',
   ].join('\n');
   writeFileSync(BENCHMARKS_PATH, markdown);
-  console.log(`wrote ${BENCHMARKS_PATH} in ${elapsedS} s`);
+  log(closingNote(closing));
+  log(`wrote ${BENCHMARKS_PATH} in ${elapsedS} s`);
 }
 
 await main();

@@ -70,7 +70,16 @@ async function oneRun(target: CapacityTarget): Promise<{ unloaded_p99_ms: number
   return { unloaded_p99_ms: unloadedP99, best };
 }
 
-export async function benchCapacity(targets: readonly CapacityTarget[], log: (line: string) => void): Promise<Table> {
+export interface CapacityFigure {
+  calls_per_s: number;
+  unloaded_p99_ms: number;
+  p99_at_capacity_ms: number;
+}
+
+export async function benchCapacity(
+  targets: readonly CapacityTarget[],
+  log: (line: string) => void,
+): Promise<{ table: Table; figures: Map<string, CapacityFigure> }> {
   const runs = new Map<string, Array<{ unloaded_p99_ms: number; best: Step | null }>>();
   for (let run = 0; run < SETTINGS.capacity_runs; run++) {
     for (const target of targets) {
@@ -79,18 +88,25 @@ export async function benchCapacity(targets: readonly CapacityTarget[], log: (li
       log(`  capacity ${target.name} run ${run + 1}: ${result.best?.rate ?? 0} calls/s (unloaded p99 ${fmt(result.unloaded_p99_ms)} ms)`);
     }
   }
+  const figures = new Map<string, CapacityFigure>();
   const rows = targets.map((target) => {
     const results = runs.get(target.name) ?? [];
     const of = (pick: (r: { unloaded_p99_ms: number; best: Step | null }) => number) => median(results.map(pick));
+    const figure: CapacityFigure = {
+      calls_per_s: of((r) => r.best?.rate ?? 0),
+      unloaded_p99_ms: of((r) => r.unloaded_p99_ms),
+      p99_at_capacity_ms: of((r) => r.best?.p99_ms ?? Number.NaN),
+    };
+    figures.set(target.name, figure);
     return [
       target.name,
-      fmt(of((r) => r.best?.rate ?? 0), 0),
-      fmt(of((r) => r.unloaded_p99_ms)),
-      fmt(of((r) => r.best?.p99_ms ?? Number.NaN)),
+      fmt(figure.calls_per_s, 0),
+      fmt(figure.unloaded_p99_ms),
+      fmt(figure.p99_at_capacity_ms),
       fmt(of((r) => (r.best?.cpu_share ?? Number.NaN) * 100), 0),
     ];
   });
-  return {
+  const table: Table = {
     title: 'Capacity on this machine (non-streamed calls)',
     columns: ['path', 'calls/s with p99 < 2x unloaded', 'unloaded p99 ms', 'p99 at that rate ms', 'gateway CPU % at that rate'],
     rows,
@@ -100,4 +116,5 @@ export async function benchCapacity(targets: readonly CapacityTarget[], log: (li
       'Gateway CPU %: gateway process CPU time / wall time during the highest passing step (100% = one core).',
     ],
   };
+  return { table, figures };
 }

@@ -14,7 +14,10 @@ const OPEN_BATCH = 100;
 const WARMUP_STREAMS = 50;
 const SLOW_PROMPT = `Please reply with 2000 words about this.\n${promptText(512)}`;
 
-export async function benchMemory(slowSimulatorUrl: string, log: (line: string) => void): Promise<Table> {
+export async function benchMemory(
+  slowSimulatorUrl: string,
+  log: (line: string) => void,
+): Promise<{ table: Table; rss_kb_per_stream: number }> {
   const perStreamRss: number[] = [];
   const perStreamHeap: number[] = [];
   const baselines: number[] = [];
@@ -41,7 +44,7 @@ export async function benchMemory(slowSimulatorUrl: string, log: (line: string) 
       await gateway.stop();
     }
   }
-  return {
+  const table: Table = {
     title: `Memory per open stream (${SETTINGS.memory_streams} concurrent slow streams)`,
     columns: ['gateway RSS idle MB', 'RSS per open stream KB', 'JS heap per open stream KB'],
     rows: [[fmt(median(baselines) / 1024 ** 2, 1), fmt(median(perStreamRss) / 1024, 1), fmt(median(perStreamHeap) / 1024, 1)]],
@@ -50,4 +53,5 @@ export async function benchMemory(slowSimulatorUrl: string, log: (line: string) 
       'RSS includes sockets\' kernel-side buffers only as far as they are charged to the process (they mostly are not); the client side of each stream lives in the bench process and is not counted.',
     ],
   };
+  return { table, rss_kb_per_stream: median(perStreamRss) / 1024 };
 }

@@ -28,19 +28,29 @@ function microsPerCall(count: CountTokens, text: string): { us: number; tokens: 
   return { us: median(perRun), tokens };
 }
 
-export async function benchTokenizer(estimators: Array<{ name: string; count: CountTokens }>): Promise<Table> {
+export interface TokenizerFigure {
+  kb: number;
+  estimator: string;
+  us_per_call: number;
+}
+
+export async function benchTokenizer(
+  estimators: Array<{ name: string; count: CountTokens }>,
+): Promise<{ table: Table; figures: TokenizerFigure[] }> {
   const encoding = get_encoding('o200k_base');
   try {
     const all = [{ name: 'tiktoken o200k_base, whole prompt', count: (text: string) => encoding.encode(text).length }, ...estimators];
     const rows: string[][] = [];
+    const figures: TokenizerFigure[] = [];
     for (const kb of SETTINGS.tokenizer_sizes_kb) {
       const text = promptText(kb * 1024);
       for (const estimator of all) {
         const { us, tokens } = microsPerCall(estimator.count, text);
+        figures.push({ kb, estimator: estimator.name, us_per_call: us });
         rows.push([`${kb} KB`, estimator.name, fmt(tokens, 0), fmt(us / 1000, 3), fmt(us / kb, 1)]);
       }
     }
-    return {
+    const table: Table = {
       title: 'Tokenizer estimate cost per prompt size',
       columns: ['prompt', 'estimator', 'tokens', 'ms / call', 'µs / KB'],
       rows,
@@ -48,6 +58,7 @@ export async function benchTokenizer(estimators: Array<{ name: string; count: Co
         'Deterministic English-like text; each figure is the median of the runs; measured in the bench process (CPU only).',
       ],
     };
+    return { table, figures };
   } finally {
     encoding.free();
   }

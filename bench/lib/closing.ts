@@ -1,0 +1,116 @@
+// The closing note of BENCHMARKS.md: the three largest costs per call, and each target measured,
+// met or missed, with why and what design would meet it. Built from this run's figures only.
+import type { CapacityFigure } from '../sections/capacity';
+import { type CellFigures, cellKey, FLOOR, FULL_PATH, PROXY_ONLY } from '../sections/latency';
+import type { TokenizerFigure } from '../sections/tokenizer';
+import { fmt } from './stats';
+
+export interface LedgerFigures {
+  one_wallet_per_s: number;
+  spread_per_s: number;
+  wallets: number;
+}
+
+export interface ClosingInputs {
+  tokenizer?: TokenizerFigure[];
+  latency?: Map<string, CellFigures>;
+  capacity?: Map<string, CapacityFigure>;
+  rss_kb_per_stream?: number;
+  ledger?: LedgerFigures;
+}
+
+/** The estimator the gateway uses, when measured; otherwise whole-prompt tiktoken. */
+function estimateMs(inputs: ClosingInputs, kb: number): { ms: number; estimator: string } {
+  const rows = (inputs.tokenizer ?? []).filter((f) => f.kb === kb);
+  const chosen = rows.find((f) => f.estimator.startsWith('gateway')) ?? rows[0];
+  return chosen ? { ms: chosen.us_per_call / 1000, estimator: chosen.estimator } : { ms: Number.NaN, estimator: 'none' };
+}
+
+function verdict(met: boolean | null): string {
+  if (met === null) return 'NOT MEASURED';
+  return met ? 'met' : 'MISSED';
+}
+
+export function closingNote(inputs: ClosingInputs): string {
+  const lines: string[] = [];
+  const cell = (target: string, mode: 'non-stream' | 'stream', c: number) => inputs.latency?.get(cellKey(target, mode, c));
+  const floor = cell(FLOOR, 'non-stream', 1);
+  const proxy = cell(PROXY_ONLY, 'non-stream', 1);
+  const full = cell(FULL_PATH, 'non-stream', 1);
+  const estimate1 = estimateMs(inputs, 1);
+  const estimate100 = estimateMs(inputs, 100);
+
+  // 1. The three largest costs per call (one caller at a time, non-streamed, p50).
+  const costs: Array<{ name: string; ms: number; detail: string }> = [];
+  if (proxy && full) {
+    costs.push({
+      name: 'the ledger round trips (hold before the call, capture after it)',
+      ms: full.p50_ms - proxy.p50_ms,
+      detail: 'two HTTP calls to the ledger, each one DynamoDB Local transaction',
+    });
+  }
+  if (floor && proxy) {
+    const estimateShare = Number.isFinite(estimate1.ms) ? estimate1.ms : 0;
+    costs.push({
+      name: 'the gateway itself (HTTP in and out, auth, validation, OpenAI<->Converse translation, a second SDK hop)',
+      ms: proxy.p50_ms - floor.p50_ms - estimateShare,
+      detail: `its process spends ${fmt(proxy.cpu_us_per_call, 0)} µs of CPU per call (in-memory ledger) and ${fmt(full?.cpu_us_per_call ?? Number.NaN, 0)} µs on the full path`,
+    });
+  }
+  if (Number.isFinite(estimate1.ms)) {
+    costs.push({
+      name: 'the tokenizer estimate of the prompt',
+      ms: estimate1.ms,
+      detail: `${estimate1.estimator} on the 1 KB bench prompt; ${fmt(estimate100.ms, 2)} ms at 100 KB`,
+    });
+  }
+  costs.sort((a, b) => b.ms - a.ms);
+  lines.push('Largest costs per call (one caller, non-streamed, median of p50 differences):', '');
+  if (costs.length === 0) lines.push('- not measured in this run');
+  for (const [i, cost] of costs.slice(0, 3).entries()) lines.push(`${i + 1}. ${cost.name}: ${fmt(cost.ms, 2)} ms (${cost.detail}).`);
+  lines.push('');
+
+  // 2. Targets.
+  lines.push('Targets:', '');
+  const proxyStream = cell(PROXY_ONLY, 'stream', 1);
+  const floorStream = cell(FLOOR, 'stream', 1);
+  const proxyAddedP99 = proxy && floor ? proxy.p99_ms - floor.p99_ms : Number.NaN;
+  const proxyAddedStreamP99 = proxyStream && floorStream ? proxyStream.p99_ms - floorStream.p99_ms : Number.NaN;
+  const proxyMet = Number.isFinite(proxyAddedP99) ? proxyAddedP99 <= 1 && !(proxyAddedStreamP99 > 1) : null;
+  lines.push(
+    `- Proxy overhead p99 <= 1 ms without the ledger: ${verdict(proxyMet)}: ${fmt(proxyAddedP99)} ms non-streamed, ${fmt(proxyAddedStreamP99)} ms streamed (one caller).` +
+      (proxyMet === false
+        ? ' Why: the gateway is a Node process whose per-call CPU (HTTP server, zod validation, the AWS SDK client with its middleware stack and SigV4 signing, event-stream decoding, SSE encoding) is of the order of a millisecond, and on this 2-core machine it shares cores with the load generator, the simulator, the ledger and Java, so its p99 includes waits for a core. What would meet it: the gateway on cores of its own; the SDK replaced on the hot path by a pre-built request (cached SigV4 signing key, one fetch, a hand-rolled event-stream decoder); and the tokenizer estimate moved off the response path (see below). Published sub-ms p99s come from Rust and Go gateways on 4 dedicated vCPUs.'
+        : ''),
+  );
+  const fullCapacity = inputs.capacity?.get(FULL_PATH);
+  const fullP99 = fullCapacity?.p99_at_capacity_ms ?? Number.NaN;
+  const fullMet = Number.isFinite(fullP99) ? fullP99 < 10 : null;
+  lines.push(
+    `- Full path p99 < 10 ms at the rate DynamoDB Local sustains: ${verdict(fullMet)}: p99 ${fmt(fullP99)} ms at ${fmt(fullCapacity?.calls_per_s ?? Number.NaN, 0)} calls/s (unloaded p99 ${fmt(fullCapacity?.unloaded_p99_ms ?? Number.NaN)} ms, one caller: ${fmt(full?.p99_ms ?? Number.NaN)} ms).` +
+      (fullMet === false
+        ? ' Why: every call makes two sequential ledger round trips (hold, then capture), each an HTTP hop plus a DynamoDB Local TransactWriteItems that costs milliseconds of JVM time on this machine; under load they queue behind each other on the same two cores. What would meet it: take the capture off the response path (respond, then capture from a durable queue with the hold as the bound), keep the hold as the only synchronous write, and on real DynamoDB (single-digit ms transactions on separate hardware) the same path fits the budget.'
+        : ''),
+  );
+  const rss = inputs.rss_kb_per_stream ?? Number.NaN;
+  const rssMet = Number.isFinite(rss) ? rss <= 64 : null;
+  lines.push(
+    `- At most 64 KB of memory per open stream: ${verdict(rssMet)}: ${fmt(rss, 1)} KB RSS per stream.` +
+      (rssMet === false
+        ? ' Why: each open stream holds a Hono request context, a web ReadableStream pair, an AWS SDK response with its event-stream decoder and an upstream socket with its buffers. What would meet it: a leaner per-stream pipeline (node:http response written directly, one shared decoder state per stream, small highWaterMarks) and HTTP keep-alive pooling to the upstream.'
+        : ''),
+  );
+  const tokenizerMet = Number.isFinite(estimate100.ms) && proxy ? estimate100.ms < proxy.cpu_us_per_call / 1000 : null;
+  lines.push(
+    `- The tokenizer never the bottleneck for prompts up to 100 KB: ${verdict(tokenizerMet)}: ${fmt(estimate100.ms, 2)} ms per 100 KB prompt with ${estimate100.estimator}, against ${fmt((proxy?.cpu_us_per_call ?? Number.NaN) / 1000, 2)} ms of gateway CPU for a whole 1 KB call.` +
+      (tokenizerMet === false
+        ? ' Why: BPE encoding is linear in the prompt and costs about 0.3 ms per KB here. What would meet it: encode exactly only a bounded prefix and extrapolate the rest by length with an upper-biased ratio (the ledger pads the estimate anyway and capture uses the provider\'s count).'
+        : ''),
+  );
+  if (inputs.ledger) {
+    lines.push(
+      `- Ledger (no target; context): ${fmt(inputs.ledger.one_wallet_per_s, 0)} hold+capture pairs/s on one wallet, ${fmt(inputs.ledger.spread_per_s, 0)}/s spread over ${inputs.ledger.wallets} wallets, on DynamoDB Local.`,
+    );
+  }
+  return lines.join('\n');
+}
