@@ -10,6 +10,8 @@ import { closingNote, type ClosingInputs } from './lib/closing';
 import { SETTINGS, sectionEnabled } from './lib/config';
 import { type Host, spawnHost } from './lib/host-client';
 import type { HostRole } from './lib/host-protocol';
+import { nodeTokenEstimator } from '../gateway/src/estimate/tiktoken-node';
+import { ENCODE_CHARS_MAX } from '../gateway/src/estimate/token-estimator';
 import { machineDescription } from './lib/machine';
 import { rawGatewayClient } from './lib/raw-client';
 import { renderMarkdown, renderText, type Table } from './lib/report';
@@ -62,7 +64,10 @@ async function main(): Promise<void> {
   const missing: string[] = [];
 
   if (sectionEnabled('tokenizer')) {
-    const { table, figures } = await benchTokenizer([]);
+    const estimator = nodeTokenEstimator();
+    const { table, figures } = await benchTokenizer([
+      { name: `gateway estimator (exact up to ${ENCODE_CHARS_MAX / 1024} K chars, then extrapolated)`, count: (text) => estimator.estimate([text]) },
+    ]);
     show(table);
     closing.tokenizer = figures;
   }
