@@ -166,6 +166,7 @@ export async function startBedrockSimulator(options: BedrockSimulatorOptions = {
   const exchanges = new Set<Exchange>();
   let lastRequest: SimulatedRequest | undefined;
   let stopping = false;
+  let stopped: Promise<void> | undefined;
 
   function validationError(res: ServerResponse, message: string): void {
     stats.validationErrors++;
@@ -420,15 +421,16 @@ export async function startBedrockSimulator(options: BedrockSimulatorOptions = {
     clearFaults() {
       faults.clear();
     },
-    async stop() {
+    stop() {
+      if (stopped) return stopped;
       stopping = true;
       for (const exchange of exchanges) {
         if (exchange.timer) clearTimeout(exchange.timer);
         exchange.timer = undefined;
       }
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
-      await closed;
+      return stopped;
     },
   };
 }
