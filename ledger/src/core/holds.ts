@@ -1,0 +1,388 @@
+// Two-phase spending: hold reserves the worst case, capture posts the real cost (at most once, the
+// rest released), release voids. Each is ONE TransactWriteItems whose conditions carry every check;
+// a failed condition is decoded from the items as they were (ALL_OLD) and never blindly retried.
+import type {
+  CaptureRequest,
+  CaptureResponse,
+  HoldRequest,
+  HoldResponse,
+  ReleaseRequest,
+  ReleaseResponse,
+} from '../../../shared/contracts/ledger-internal';
+import { FleeexError } from '../../../shared/errors';
+import { HOLD_TTL_MS, LEDGER_RETRIES_MAX } from '../../../shared/limits';
+import {
+  type ModelPrice,
+  OUTPUT_TOKENS_MIN_AFFORDABLE,
+  affordableOutputTokens,
+  findModelPrice,
+  holdAmountMicros,
+  priceUsage,
+} from '../../../shared/pricing';
+import { HOLD_PENDING_GSI_PK, apiKeyKey, grantKey, holdKey } from '../store/keys';
+import { ConditionFailedError, type Item, type LedgerTable, type WriteOp } from '../store/port';
+import type { Apps } from './apps';
+import { type Clock, capPeriod } from './clock';
+import { type EntryDraft, entryPuts } from './entries';
+import type { Grants } from './grants';
+import { RESOLVED_HOLD_RETENTION_S, holdFromItem, holdResponse, storedCapture, storedRelease } from './hold-item';
+import type { Hold } from './hold-item';
+import { int, str } from './item-fields';
+import type { PriceBook } from './prices';
+import { type WalletViews, walletMoveOp } from './wallet-state';
+
+export interface Replayable<R> {
+  result: R;
+  replayed: boolean;
+}
+
+export interface HoldsDeps {
+  table: LedgerTable;
+  clock: Clock;
+  apps: Apps;
+  grants: Grants;
+  prices: PriceBook;
+  views: WalletViews;
+  holdTtlMs?: number;
+}
+
+const PREFLIGHT_CODES = new Set(['invalid_api_key', 'wallet_not_authorized', 'model_not_found']);
+
+function holdFingerprint(req: HoldRequest): string {
+  return JSON.stringify([req.api_key_hash, req.app_user_id, req.model, req.input_tokens_estimate, req.output_tokens_max]);
+}
+
+function captureFingerprint(req: CaptureRequest): string {
+  return JSON.stringify([
+    req.input_tokens,
+    req.output_tokens,
+    req.cache_read_input_tokens ?? 0,
+    req.cache_write_input_tokens ?? 0,
+    req.usage_source,
+  ]);
+}
+
+function resolvedAt(now: Date) {
+  return { ':now_iso': now.toISOString(), ':purge': Math.floor(now.getTime() / 1000) + RESOLVED_HOLD_RETENTION_S };
+}
+
+export class Holds {
+  private readonly holdTtlMs: number;
+
+  constructor(private readonly deps: HoldsDeps) {
+    this.holdTtlMs = deps.holdTtlMs ?? HOLD_TTL_MS;
+  }
+
+  async hold(req: HoldRequest): Promise<Replayable<HoldResponse>> {
+    const fingerprint = holdFingerprint(req);
+    let preflight: { app_id: string; key_id: string; wallet_id: string; price: ModelPrice; version: number };
+    try {
+      const identity = await this.deps.apps.authenticate(req.api_key_hash);
+      const walletId = await this.deps.grants.linkedWallet(identity.app_id, req.app_user_id);
+      const { version, price } = await this.deps.prices.currentModel(req.model);
+      preflight = { app_id: identity.app_id, key_id: identity.key_id, wallet_id: walletId, price, version: version.version };
+    } catch (error) {
+      // A replay answers with its first result even if the key, link or model has changed since.
+      if (error instanceof FleeexError && PREFLIGHT_CODES.has(error.code)) {
+        const existing = await this.deps.table.get(holdKey(req.hold_id));
+        if (existing) return this.replayHold(existing, fingerprint);
+      }
+      throw error;
+    }
+    const { price } = preflight;
+    const requested = Math.min(req.output_tokens_max, price.output_tokens_max);
+    const floor = Math.min(requested, OUTPUT_TOKENS_MIN_AFFORDABLE);
+    let tokens = requested;
+    let walletLimit: number | undefined;
+    let capLimit: number | undefined;
+    let periodOverride: string | undefined;
+
+    for (let attempt = 0; attempt <= LEDGER_RETRIES_MAX; attempt++) {
+      const now = this.deps.clock();
+      const period = periodOverride ?? capPeriod(now);
+      const amount = holdAmountMicros(price, req.input_tokens_estimate, tokens);
+      const expiresAtMs = now.getTime() + this.holdTtlMs;
+      const hold: Hold = {
+        hold_id: req.hold_id,
+        wallet_id: preflight.wallet_id,
+        app_id: preflight.app_id,
+        key_id: preflight.key_id,
+        app_user_id: req.app_user_id,
+        model: req.model,
+        price_version: preflight.version,
+        amount_micros: amount,
+        input_tokens_estimate: req.input_tokens_estimate,
+        output_tokens_requested: req.output_tokens_max,
+        output_tokens_max: tokens,
+        status: 'pending',
+        created_at: now.toISOString(),
+        expires_at: new Date(expiresAtMs).toISOString(),
+        expires_at_ms: expiresAtMs,
+        cap_period: period,
+        fingerprint,
+        resolution: null,
+        resolution_fingerprint: null,
+      };
+      const ops: WriteOp[] = [
+        {
+          kind: 'check',
+          key: apiKeyKey(req.api_key_hash),
+          condition: '#status = :active AND app_id = :app',
+          names: { '#status': 'status' },
+          values: { ':active': 'active', ':app': preflight.app_id },
+        },
+        {
+          kind: 'update',
+          key: grantKey(preflight.wallet_id, preflight.app_id),
+          update: 'SET cap_held_micros = cap_held_micros + :amount, cap_remaining_micros = cap_remaining_micros - :amount',
+          condition: '#status = :active AND cap_period = :period AND (capped = :false OR cap_remaining_micros >= :amount)',
+          names: { '#status': 'status' },
+          values: { ':active': 'active', ':period': period, ':false': false, ':amount': amount },
+        },
+        walletMoveOp(preflight.wallet_id, {
+          balance_delta_micros: 0,
+          held_delta_micros: amount,
+          available_delta_micros: -amount,
+          available_at_least_micros: amount,
+        }),
+        {
+          kind: 'put',
+          item: { ...holdKey(req.hold_id), ...hold, gsi1pk: HOLD_PENDING_GSI_PK, gsi1sk: `${hold.expires_at}#${req.hold_id}` },
+          condition: 'attribute_not_exists(pk)',
+        },
+      ];
+      try {
+        await this.deps.table.transact(ops);
+        return { result: holdResponse(hold), replayed: false };
+      } catch (error) {
+        if (!(error instanceof ConditionFailedError)) throw error;
+        if (error.failedAt(3)) return this.replayHold(error.itemAt(3), fingerprint);
+        if (error.failedAt(0)) throw new FleeexError('invalid_api_key', 'the API key is not valid');
+        if (error.failedAt(1)) {
+          const grant = error.itemAt(1);
+          if (grant?.['status'] !== 'active') {
+            throw new FleeexError('wallet_not_authorized', 'the wallet owner has not authorized this app');
+          }
+          const grantPeriod = str(grant, 'cap_period');
+          if (grantPeriod < period) {
+            await this.deps.grants.rollPeriod(preflight.wallet_id, preflight.app_id, period);
+            continue;
+          }
+          if (grantPeriod > period) {
+            periodOverride = grantPeriod; // this process's clock is behind the one that rolled the grant
+            continue;
+          }
+          if (grant['capped'] === true && int(grant, 'cap_remaining_micros') < amount) {
+            capLimit = int(grant, 'cap_remaining_micros');
+          }
+        }
+        if (error.failedAt(2)) {
+          const wallet = error.itemAt(2);
+          if (!wallet) throw new FleeexError('wallet_not_authorized', 'the linked wallet does not exist');
+          walletLimit = int(wallet, 'available_micros');
+        }
+        const budget = Math.min(walletLimit ?? Number.MAX_SAFE_INTEGER, capLimit ?? Number.MAX_SAFE_INTEGER);
+        tokens = affordableOutputTokens(price, req.input_tokens_estimate, requested, budget);
+        if (tokens < floor || tokens === 0) {
+          const walletShort =
+            walletLimit !== undefined && affordableOutputTokens(price, req.input_tokens_estimate, requested, walletLimit) < Math.max(floor, 1);
+          throw walletShort
+            ? new FleeexError('insufficient_balance', 'the wallet cannot pay for this call')
+            : new FleeexError('app_cap_exceeded', "this app has reached the wallet owner's monthly cap");
+        }
+      }
+    }
+    throw new FleeexError('ledger_unavailable', 'the wallet is too busy; retry');
+  }
+
+  async capture(holdId: string, req: CaptureRequest): Promise<Replayable<CaptureResponse>> {
+    const fingerprint = captureFingerprint(req);
+    let item = await this.deps.table.get(holdKey(holdId));
+    if (!item) throw new FleeexError('hold_not_found', 'no such hold');
+    const walletId = str(item, 'wallet_id');
+    return this.deps.views.mutex.run(walletId, async () => {
+      let fresh = false;
+      for (let attempt = 0; attempt <= LEDGER_RETRIES_MAX; attempt++) {
+        const hold = holdFromItem(item!);
+        const now = this.deps.clock();
+        if (hold.status === 'captured') {
+          if (hold.resolution_fingerprint !== fingerprint) {
+            throw new FleeexError('idempotency_conflict', 'this hold was captured with different usage');
+          }
+          return { result: storedCapture(hold), replayed: true };
+        }
+        if (hold.status === 'released') throw new FleeexError('hold_already_resolved', 'this hold was released');
+        if (now.getTime() >= hold.expires_at_ms) throw new FleeexError('hold_expired', 'this hold expired; it can only be released');
+
+        const version = await this.deps.prices.version(hold.price_version);
+        const price = findModelPrice(version, hold.model);
+        if (!price) throw new FleeexError('internal_error', `model ${hold.model} missing from price version ${hold.price_version}`);
+        const priced = priceUsage(price, req);
+        const amount = hold.amount_micros;
+        // Taking more than the hold needs the wallet's true available amount: always read it fresh then.
+        const state = await this.deps.views.state(walletId, fresh || priced.cost_micros > amount);
+        if (!state) throw new FleeexError('internal_error', 'the wallet of a hold is missing');
+        const charged = Math.min(priced.cost_micros, amount + state.available_micros);
+        const writtenOff = priced.cost_micros - charged;
+        const providerShare = Math.min(priced.provider_cost_micros, charged);
+        const usage = {
+          app_id: hold.app_id,
+          model: hold.model,
+          input_tokens: req.input_tokens,
+          output_tokens: req.output_tokens,
+          cache_read_input_tokens: req.cache_read_input_tokens ?? 0,
+          cache_write_input_tokens: req.cache_write_input_tokens ?? 0,
+          price_version: hold.price_version,
+          hold_id: hold.hold_id,
+          idempotency_key: hold.hold_id,
+        };
+        const drafts: EntryDraft[] = [];
+        if (priced.cost_micros > 0) {
+          drafts.push({ ...usage, type: 'usage', amount_micros: -charged, provider_cost_micros: providerShare, margin_micros: charged - providerShare });
+        }
+        if (writtenOff > 0) {
+          drafts.push({ ...usage, type: 'write_off', amount_micros: 0, written_off_micros: writtenOff, provider_cost_micros: null, margin_micros: null });
+        }
+        const { entries, ops: entryOps } = entryPuts(walletId, state, drafts, now.toISOString());
+        const response: CaptureResponse = {
+          hold_id: hold.hold_id,
+          status: 'captured',
+          entry_id: entries[0]?.entry_id ?? null,
+          price_version: hold.price_version,
+          cost_micros: priced.cost_micros,
+          charged_micros: charged,
+          written_off_micros: writtenOff,
+          released_micros: Math.max(0, amount - charged),
+          balance_after_micros: state.balance_micros - charged,
+        };
+        const ops: WriteOp[] = [
+          {
+            kind: 'update',
+            key: holdKey(hold.hold_id),
+            update:
+              'SET #status = :captured, resolution = :resolution, resolution_fingerprint = :fp, resolved_at = :now_iso, purge_at = :purge REMOVE gsi1pk, gsi1sk',
+            condition: '#status = :pending AND expires_at_ms > :now_ms',
+            names: { '#status': 'status' },
+            values: {
+              ':captured': 'captured',
+              ':pending': 'pending',
+              ':resolution': JSON.stringify(response),
+              ':fp': fingerprint,
+              ':now_ms': now.getTime(),
+              ...resolvedAt(now),
+            },
+          },
+          walletMoveOp(walletId, {
+            balance_delta_micros: -charged,
+            held_delta_micros: -amount,
+            available_delta_micros: amount - charged,
+            seq: { expected: state.seq, next: state.seq + entries.length },
+            available_at_least_micros: charged - amount,
+            held_at_least_micros: amount,
+          }),
+          {
+            kind: 'update',
+            key: grantKey(walletId, hold.app_id),
+            update:
+              'SET cap_spent_micros = cap_spent_micros + :charged, cap_held_micros = cap_held_micros - :amount, cap_remaining_micros = cap_remaining_micros + :delta',
+            condition: 'attribute_exists(pk)',
+            values: { ':charged': charged, ':amount': amount, ':delta': amount - charged },
+          },
+          ...entryOps,
+        ];
+        try {
+          await this.deps.table.transact(ops);
+        } catch (error) {
+          this.deps.views.forget(walletId);
+          if (!(error instanceof ConditionFailedError)) throw error;
+          if (error.failedAt(0)) {
+            const current = error.itemAt(0);
+            if (!current) throw new FleeexError('hold_not_found', 'no such hold');
+            item = current;
+            continue;
+          }
+          if (error.failedAt(2)) throw new FleeexError('internal_error', 'the grant of a hold is missing');
+          fresh = true; // the wallet moved (or this process's view was stale): re-read and re-decide
+          continue;
+        }
+        this.deps.views.remember(walletId, {
+          seq: state.seq + entries.length,
+          balance_micros: state.balance_micros - charged,
+          held_micros: state.held_micros - amount,
+          available_micros: state.available_micros + amount - charged,
+        });
+        return { result: response, replayed: false };
+      }
+      throw new FleeexError('ledger_unavailable', 'the wallet is too busy; retry');
+    });
+  }
+
+  /** Voids a pending hold (also after expiry). Idempotent: a released hold answers its first result. */
+  async release(holdId: string, req: ReleaseRequest): Promise<Replayable<ReleaseResponse>> {
+    let item = await this.deps.table.get(holdKey(holdId));
+    for (let attempt = 0; attempt <= LEDGER_RETRIES_MAX; attempt++) {
+      if (!item) throw new FleeexError('hold_not_found', 'no such hold');
+      const hold = holdFromItem(item);
+      if (hold.status === 'released') return { result: storedRelease(hold), replayed: true };
+      if (hold.status === 'captured') throw new FleeexError('hold_already_resolved', 'this hold was captured');
+      const now = this.deps.clock();
+      const amount = hold.amount_micros;
+      const response: ReleaseResponse = { hold_id: hold.hold_id, status: 'released', released_micros: amount };
+      try {
+        await this.deps.table.transact([
+          {
+            kind: 'update',
+            key: holdKey(hold.hold_id),
+            update:
+              'SET #status = :released, resolution = :resolution, released_reason = :reason, resolved_at = :now_iso, purge_at = :purge REMOVE gsi1pk, gsi1sk',
+            condition: '#status = :pending',
+            names: { '#status': 'status' },
+            values: { ':released': 'released', ':pending': 'pending', ':resolution': JSON.stringify(response), ':reason': req.reason, ...resolvedAt(now) },
+          },
+          walletMoveOp(hold.wallet_id, {
+            balance_delta_micros: 0,
+            held_delta_micros: -amount,
+            available_delta_micros: amount,
+            held_at_least_micros: amount,
+          }),
+          {
+            kind: 'update',
+            key: grantKey(hold.wallet_id, hold.app_id),
+            update: 'SET cap_held_micros = cap_held_micros - :amount, cap_remaining_micros = cap_remaining_micros + :amount',
+            condition: 'attribute_exists(pk)',
+            values: { ':amount': amount },
+          },
+        ]);
+      } catch (error) {
+        if (!(error instanceof ConditionFailedError)) throw error;
+        if (error.failedAt(0)) {
+          item = error.itemAt(0);
+          continue;
+        }
+        throw new FleeexError('internal_error', 'a hold could not be released: its wallet or grant is inconsistent');
+      }
+      return { result: response, replayed: false };
+    }
+    throw new FleeexError('ledger_unavailable', 'the hold is too busy; retry');
+  }
+
+  /** Pending holds whose expiry is before `at`, oldest first (for the expiry job, which releases them). */
+  async expiredPending(at: Date, limit: number): Promise<Hold[]> {
+    const items = await this.deps.table.query({
+      pk: HOLD_PENDING_GSI_PK,
+      index: 'gsi1',
+      skBetween: ['0', `${at.toISOString()}#~`],
+      limit,
+    });
+    return items.map(holdFromItem).filter((hold) => hold.status === 'pending' && hold.expires_at_ms <= at.getTime());
+  }
+
+  private replayHold(item: Item | undefined, fingerprint: string): Replayable<HoldResponse> {
+    if (!item) throw new Error('hold vanished');
+    const hold = holdFromItem(item);
+    if (hold.fingerprint !== fingerprint) {
+      throw new FleeexError('idempotency_conflict', 'this hold id was used with different parameters');
+    }
+    return { result: holdResponse(hold), replayed: true };
+  }
+}

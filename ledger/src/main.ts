@@ -1,0 +1,25 @@
+// Node entry point of the ledger service: parse the environment, start, stop cleanly on SIGTERM.
+import { parseLedgerConfig } from './config';
+import { startLedgerServer } from './server';
+
+const config = parseLedgerConfig(process.env);
+const server = await startLedgerServer({
+  dynamo: { endpoint: config.DYNAMODB_ENDPOINT, region: config.AWS_REGION },
+  tablePrefix: config.FLEEEX_TABLE_PREFIX,
+  serviceTokens: [config.FLEEEX_SERVICE_TOKEN, ...(config.FLEEEX_SERVICE_TOKEN_PREVIOUS ? [config.FLEEEX_SERVICE_TOKEN_PREVIOUS] : [])],
+  adminToken: config.FLEEEX_ADMIN_TOKEN,
+  holdTtlMs: config.FLEEEX_HOLD_TTL_MS,
+  port: config.PORT,
+  host: config.HOST,
+  ensureTables: config.FLEEEX_ENSURE_TABLES,
+});
+console.log(`[ledger] listening on ${server.url}`);
+
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(signal, () => {
+    server.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  });
+}
