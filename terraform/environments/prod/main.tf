@@ -11,7 +11,6 @@ locals {
   api_host             = "api.${var.domain_name}"
   ledger_internal_host = "ledger-internal.${var.domain_name}"
   edge_host            = "ledger-edge.${var.domain_name}"
-  edge_port            = 8443
   edge_enabled         = var.edge_gateway != null
 
   gateway_port = 8787
@@ -120,8 +119,8 @@ resource "aws_route53_record" "ledger_edge" {
   type    = "A"
 
   alias {
-    name                   = module.load_balancers.public_dns_name
-    zone_id                = module.load_balancers.public_zone_id
+    name                   = module.load_balancers.edge_dns_name
+    zone_id                = module.load_balancers.edge_zone_id
     evaluate_target_health = true
   }
 }
@@ -175,7 +174,6 @@ module "load_balancers" {
   ledger_private_paths = local.ledger_private_paths
   admin_cidr_blocks    = var.admin_cidr_blocks
   edge = local.edge_enabled ? {
-    port                = local.edge_port
     ca_bundle_pem       = var.edge_gateway.ca_bundle_pem
     allowed_cidr_blocks = var.edge_gateway.allowed_cidr_blocks
     forward_paths       = local.edge_forward_paths
@@ -219,7 +217,10 @@ module "ledger_service" {
   task_policy_json             = data.aws_iam_policy_document.ledger_task.json
   subnet_ids                   = module.network.private_subnet_ids
   security_group_ids           = [module.load_balancers.ledger_tasks_security_group_id]
-  target_group_arns            = [module.load_balancers.ledger_internal_target_group_arn, module.load_balancers.ledger_public_target_group_arn]
+  target_group_arns = concat(
+    [module.load_balancers.ledger_internal_target_group_arn, module.load_balancers.ledger_public_target_group_arn],
+    module.load_balancers.ledger_edge_target_group_arns,
+  )
   min_count                    = var.ledger_min_count
   max_count                    = var.ledger_max_count
   requests_per_target          = 3000

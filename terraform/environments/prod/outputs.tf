@@ -15,7 +15,7 @@ output "ledger_internal_url" {
 
 output "ledger_edge_url" {
   description = "Mutual-TLS base URL for an edge gateway (FLEEEX_LEDGER_URL in gateway/wrangler.toml), or null."
-  value       = local.edge_enabled ? "https://${local.edge_host}:${local.edge_port}" : null
+  value       = local.edge_enabled ? "https://${local.edge_host}" : null
 }
 
 output "ecr_repository_urls" {

@@ -152,7 +152,7 @@ resource "aws_ecs_service" "this" {
   }
 
   dynamic "load_balancer" {
-    for_each = toset(var.target_group_arns)
+    for_each = var.target_group_arns
 
     content {
       target_group_arn = load_balancer.value

@@ -2,8 +2,10 @@
 # - internet -> public ALB :443 -> gateway (default) or ledger (only var.ledger_public_paths);
 #   the public listener answers 404 to the ledger's private paths before any forward rule.
 # - gateway tasks and admin networks -> internal ALB :443 -> ledger (internal API, admin).
-# - optional edge: Cloudflare -> public ALB :edge.port, mutual TLS (client certificate signed by our CA)
-#   -> ledger internal API only; the service token is still required by the ledger on top.
+# - optional edge: Cloudflare -> edge ALB :443, mutual TLS (client certificate signed by our CA)
+#   -> ledger internal API only; the service token is still required by the ledger on top. A separate
+#   load balancer because Workers ignore custom HTTPS ports, and mutual TLS on the public :443 listener
+#   would turn away every browser.
 # Tasks accept traffic only from their load balancers' security groups.
 
 locals {
@@ -59,16 +61,6 @@ resource "aws_vpc_security_group_ingress_rule" "public_http" {
   from_port         = 80
   to_port           = 80
   description       = "HTTP, redirected to HTTPS"
-}
-
-resource "aws_vpc_security_group_ingress_rule" "edge" {
-  for_each          = local.edge_enabled ? toset(var.edge.allowed_cidr_blocks) : toset([])
-  security_group_id = aws_security_group.public_alb.id
-  cidr_ipv4         = each.key
-  ip_protocol       = "tcp"
-  from_port         = var.edge.port
-  to_port           = var.edge.port
-  description       = "Mutual-TLS listener for the edge gateway"
 }
 
 resource "aws_vpc_security_group_egress_rule" "public_alb_to_gateway" {
@@ -344,7 +336,43 @@ resource "aws_lb_listener_rule" "internal_ledger" {
   }
 }
 
-# ---- edge path: mutual TLS on the public load balancer ---------------------------------------------
+# ---- edge path: a mutual-TLS load balancer for a gateway on Cloudflare Workers ---------------------
+
+resource "aws_security_group" "edge_alb" {
+  count       = local.edge_enabled ? 1 : 0
+  name        = "${var.name}-edge-alb"
+  description = "Mutual-TLS load balancer for the edge gateway"
+  vpc_id      = var.vpc_id
+  tags        = var.tags
+}
+
+resource "aws_vpc_security_group_ingress_rule" "edge" {
+  for_each          = local.edge_enabled ? toset(var.edge.allowed_cidr_blocks) : toset([])
+  security_group_id = aws_security_group.edge_alb[0].id
+  cidr_ipv4         = each.key
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  description       = "Cloudflare Workers presenting the edge client certificate"
+}
+
+resource "aws_vpc_security_group_egress_rule" "edge_alb_to_ledger" {
+  count                        = local.edge_enabled ? 1 : 0
+  security_group_id            = aws_security_group.edge_alb[0].id
+  referenced_security_group_id = aws_security_group.ledger_tasks.id
+  ip_protocol                  = "tcp"
+  from_port                    = var.ledger_port
+  to_port                      = var.ledger_port
+}
+
+resource "aws_vpc_security_group_ingress_rule" "ledger_from_edge_alb" {
+  count                        = local.edge_enabled ? 1 : 0
+  security_group_id            = aws_security_group.ledger_tasks.id
+  referenced_security_group_id = aws_security_group.edge_alb[0].id
+  ip_protocol                  = "tcp"
+  from_port                    = var.ledger_port
+  to_port                      = var.ledger_port
+}
 
 resource "aws_s3_bucket" "edge_trust" {
   count         = local.edge_enabled ? 1 : 0
@@ -387,10 +415,44 @@ resource "aws_lb_trust_store" "edge" {
   tags                             = var.tags
 }
 
+resource "aws_lb_target_group" "ledger_edge" {
+  count                = local.edge_enabled ? 1 : 0
+  name                 = "${var.name}-ledger-edge"
+  port                 = var.ledger_port
+  protocol             = "HTTP"
+  target_type          = "ip"
+  vpc_id               = var.vpc_id
+  deregistration_delay = 30
+
+  health_check {
+    path                = "/healthz"
+    matcher             = "200"
+    interval            = 15
+    timeout             = 5
+    healthy_threshold   = 2
+    unhealthy_threshold = 3
+  }
+
+  tags = var.tags
+}
+
+resource "aws_lb" "edge" {
+  count                      = local.edge_enabled ? 1 : 0
+  name                       = "${var.name}-edge"
+  load_balancer_type         = "application"
+  internal                   = false
+  subnets                    = var.public_subnet_ids
+  security_groups            = [aws_security_group.edge_alb[0].id]
+  idle_timeout               = var.idle_timeout_seconds
+  drop_invalid_header_fields = true
+  enable_deletion_protection = true
+  tags                       = var.tags
+}
+
 resource "aws_lb_listener" "edge_mtls" {
   count             = local.edge_enabled ? 1 : 0
-  load_balancer_arn = aws_lb.public.arn
-  port              = var.edge.port
+  load_balancer_arn = aws_lb.edge[0].arn
+  port              = 443
   protocol          = "HTTPS"
   ssl_policy        = local.tls_policy
   certificate_arn   = var.certificate_arn
@@ -419,7 +481,7 @@ resource "aws_lb_listener_rule" "edge_ledger" {
 
   action {
     type             = "forward"
-    target_group_arn = aws_lb_target_group.ledger_public.arn
+    target_group_arn = aws_lb_target_group.ledger_edge[0].arn
   }
 
   condition {

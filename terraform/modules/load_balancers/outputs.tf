@@ -77,3 +77,18 @@ output "ledger_tasks_security_group_id" {
   description = "Security group of the ledger tasks."
   value       = aws_security_group.ledger_tasks.id
 }
+
+output "ledger_edge_target_group_arns" {
+  description = "Target group of the ledger behind the edge load balancer: one element when the edge path is enabled, none otherwise."
+  value       = aws_lb_target_group.ledger_edge[*].arn
+}
+
+output "edge_dns_name" {
+  description = "DNS name of the edge (mutual-TLS) load balancer, or null."
+  value       = local.edge_enabled ? aws_lb.edge[0].dns_name : null
+}
+
+output "edge_zone_id" {
+  description = "Route 53 zone of the edge load balancer, or null."
+  value       = local.edge_enabled ? aws_lb.edge[0].zone_id : null
+}

@@ -73,12 +73,11 @@ variable "waf_requests_per_5_minutes_per_ip" {
 }
 
 variable "edge" {
-  description = "The authenticated private path for a gateway running on Cloudflare Workers: a mutual-TLS listener on the public load balancer that forwards only the ledger's internal API. null disables it."
+  description = "The authenticated private path for a gateway running on Cloudflare Workers: a separate internet-facing load balancer whose only listener (443: Workers ignore other HTTPS ports) requires a client certificate signed by this CA and forwards only the ledger's internal API. null disables it."
   type = object({
-    port                 = number
-    ca_bundle_pem        = string
-    allowed_cidr_blocks  = list(string)
-    forward_paths        = list(string)
+    ca_bundle_pem       = string
+    allowed_cidr_blocks = list(string)
+    forward_paths       = list(string)
   })
   default = null
 }
