@@ -4,7 +4,7 @@
 import type { ConverseRequest } from '@aws-sdk/client-bedrock-runtime';
 import { randomId } from '../../../shared/api-keys';
 import type { CaptureResponse, HoldResponse, ReleaseRequest } from '../../../shared/contracts/ledger-internal';
-import { FleeexError } from '../../../shared/errors';
+import type { FleeexError } from '../../../shared/errors';
 import { OUTPUT_TOKENS_REQUEST_MAX } from '../../../shared/limits';
 import type { TokenUsage } from '../../../shared/pricing';
 import type { ChatCompletionRequest, ChatCompletionResponse } from '../openai/chat-schemas';

@@ -80,10 +80,10 @@ export async function startStream(
     throw error;
   }
 
+  // [DONE] waits for the capture even without include_usage: once a client has seen the end of the
+  // stream, the wallet already shows the charge. Content was never held back for it.
   const tail = async (): Promise<string> => {
-    const done = finish('complete');
-    if (!includeUsage) return SSE_DONE;
-    const { usage, chargedMicros } = await done;
+    const { usage, chargedMicros } = await finish('complete');
     return translator.usageChunk(usage, chargedMicros) + SSE_DONE;
   };
 
