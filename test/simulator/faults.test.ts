@@ -129,6 +129,23 @@ describe('stream faults', () => {
     }
   });
 
+  it('stop() in the middle of a paced stream ends it and leaves no timer behind', async () => {
+    const paced = await startBedrockSimulator({ perTokenMs: 1000, tokensPerDelta: 1 });
+    const pacedClient = simulatorClient(paced.url);
+    try {
+      const timersBefore = process.getActiveResourcesInfo().filter((name) => name === 'Timeout').length;
+      const pending = collectStream(pacedClient, { modelId: MODEL_ID, messages }).catch((caught: unknown) => caught);
+      await waitFor(() => paced.stats.streamsOpen === 1);
+      await paced.stop();
+      expect(await pending).toBeInstanceOf(Error);
+      expect(paced.stats.streamsOpen).toBe(0);
+      expect(process.getActiveResourcesInfo().filter((name) => name === 'Timeout').length).toBeLessThanOrEqual(timersBefore);
+    } finally {
+      pacedClient.destroy();
+      await paced.stop();
+    }
+  });
+
   it('a stall on Converse is caught by an abort signal', async () => {
     const controller = new AbortController();
     const pending = client.send(new ConverseCommand({ modelId: `${MODEL_ID}~fault-stall`, messages }), { abortSignal: controller.signal });

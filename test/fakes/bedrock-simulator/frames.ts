@@ -1,8 +1,25 @@
 // AWS event-stream frames for ConverseStream, encoded with smithy's codec (the SDK decodes with the same).
-import { EventStreamCodec, type MessageHeaders } from '@smithy/eventstream-codec';
+import { EventStreamCodec, HeaderMarshaller, type MessageHeaders } from '@smithy/eventstream-codec';
 import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
 
+// Formatting headers is a third of a frame's encoding cost, and our header sets are a handful of constant
+// objects: format each once. (The codec builds its own marshaller; this swaps in a caching one.)
+class CachingHeaderMarshaller extends HeaderMarshaller {
+  private readonly formatted = new WeakMap<MessageHeaders, Uint8Array>();
+
+  override format(headers: MessageHeaders): Uint8Array {
+    let bytes = this.formatted.get(headers);
+    if (!bytes) {
+      bytes = super.format(headers);
+      this.formatted.set(headers, bytes);
+    }
+    return bytes;
+  }
+}
+
 const codec = new EventStreamCodec(toUtf8, fromUtf8);
+// If a smithy release renames the field, frames stay correct, only slower.
+if (Reflect.has(codec, 'headerMarshaller')) Reflect.set(codec, 'headerMarshaller', new CachingHeaderMarshaller(toUtf8, fromUtf8));
 
 const JSON_CONTENT_TYPE = { type: 'string', value: 'application/json' } as const;
 const EVENT_MESSAGE_TYPE = { type: 'string', value: 'event' } as const;
