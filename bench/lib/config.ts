@@ -12,6 +12,8 @@ export const SETTINGS = {
   run_ms: quick ? 400 : 1_500,
   /** Sent but not recorded at the start of each run (connections, JIT). */
   warmup_ms: quick ? 100 : 300,
+  /** Once per target and mode before the latency matrix: 8 callers for this long. */
+  stack_warmup_ms: quick ? 500 : 2_000,
   concurrencies: [1, 16, 64] as const,
   /** One open-loop step of the capacity search. */
   capacity_step_ms: quick ? 500 : 1_500,

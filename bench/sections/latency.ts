@@ -31,7 +31,17 @@ export function cellKey(target: string, mode: Mode, concurrency: number): string
   return `${target}|${mode}|${concurrency}`;
 }
 
+/** Warms every target (JIT in Node and in DynamoDB Local's JVM, connection pools) before any figure. */
+async function warmUp(targets: readonly Target[]): Promise<void> {
+  for (const target of targets) {
+    for (const mode of MODES) {
+      await closedLoop({ concurrency: 8, duration_ms: SETTINGS.stack_warmup_ms, call: target.calls[mode] });
+    }
+  }
+}
+
 export async function measureMatrix(targets: readonly Target[], log: (line: string) => void): Promise<Map<string, CellFigures>> {
+  await warmUp(targets);
   const perRun = new Map<string, CellFigures[]>();
   for (let run = 0; run < SETTINGS.runs; run++) {
     for (const mode of MODES) {
