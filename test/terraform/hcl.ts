@@ -134,7 +134,9 @@ export function moduleSource(repoRoot: string, caller: TfModule, call: Body): st
 /** Calls `visit` for every string in a body with its key path; `skip` prunes keys. */
 export function walkStrings(value: unknown, visit: (text: string, path: string[]) => void, path: string[] = []) {
   if (typeof value === 'string') visit(value, path);
-  else if (Array.isArray(value)) value.forEach((item, index) => walkStrings(item, visit, [...path, String(index)]));
+  else if (Array.isArray(value)) {
+    for (const [index, item] of value.entries()) walkStrings(item, visit, [...path, String(index)]);
+  }
   else if (isBody(value)) for (const [key, item] of Object.entries(value)) walkStrings(item, visit, [...path, key]);
 }
 
@@ -250,8 +252,9 @@ export interface Scope {
   parent: Scope | null;
 }
 
-export function rootScope(module: TfModule): Scope {
-  return { module, inputs: {}, parent: null };
+/** The root module's scope; `tfvars` stands in for terraform.tfvars (literal values only). */
+export function rootScope(module: TfModule, tfvars: Body = {}): Scope {
+  return { module, inputs: tfvars, parent: null };
 }
 
 export function childScope(repoRoot: string, all: Map<string, TfModule>, parent: Scope, callName: string): Scope {
@@ -284,10 +287,8 @@ export function evaluate(scope: Scope, value: unknown, depth = 0): unknown {
   const variable = /^var\.(\w+)$/.exec(inner);
   if (variable) {
     const name = variable[1]!;
-    if (name in scope.inputs) {
-      if (!scope.parent) throw new Error(`no caller scope for var.${name}`);
-      return evaluate(scope.parent, scope.inputs[name], depth + 1);
-    }
+    // A module's inputs are expressions of its caller; the root's inputs are tfvars literals.
+    if (name in scope.inputs) return evaluate(scope.parent ?? scope, scope.inputs[name], depth + 1);
     const declared = scope.module.variables[name];
     if (!declared) throw new Error(`${scope.module.dir}: no variable ${name}`);
     if (!('default' in declared)) throw new Error(`${scope.module.dir}: var.${name} has no value here`);

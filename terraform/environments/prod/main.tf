@@ -25,7 +25,7 @@ locals {
   # One timeout for the job functions; the queues' visibility timeouts are six times it.
   job_timeout_seconds = 60
 
-  ses_from = "fleeex <no-reply@${var.domain_name}>"
+  mail_from = "no-reply@${var.domain_name}"
 }
 
 module "network" {
@@ -193,24 +193,29 @@ module "ledger_service" {
   cpu                = var.ledger_cpu
   memory_mib         = var.ledger_memory_mib
   container_port     = local.ledger_port
-  port_env_name      = "FLEEEX_LEDGER_PORT"
+  port_env_name      = "PORT"
   environment = {
     NODE_ENV                 = "production"
+    FLEEEX_ENV               = "production"
+    HOST                     = "0.0.0.0"
     AWS_REGION               = var.aws_region
     FLEEEX_TABLE_PREFIX      = local.table_prefix
     FLEEEX_LEDGER_PUBLIC_URL = "https://${local.api_host}"
     FLEEEX_USAGE_QUEUE_URL   = module.queues.usage_queue_url
-    FLEEEX_SES_FROM          = local.ses_from
+    FLEEEX_MAIL_FROM         = local.mail_from
   }
   secrets = {
-    FLEEEX_SERVICE_TOKENS = "${module.secrets.service_token_arn}:accepted::"
-    FLEEEX_ADMIN_TOKEN    = module.secrets.admin_token_arn
-    STRIPE_SECRET_KEY     = module.secrets.stripe_secret_key_arn
-    STRIPE_WEBHOOK_SECRET = module.secrets.stripe_webhook_secret_arn
+    FLEEEX_SERVICE_TOKEN          = "${module.secrets.service_token_arn}:current::"
+    FLEEEX_SERVICE_TOKEN_PREVIOUS = "${module.secrets.service_token_arn}:previous::"
+    FLEEEX_ADMIN_TOKEN            = module.secrets.admin_token_arn
+    FLEEEX_OWNER_SECRET           = module.secrets.owner_secret_arn
+    STRIPE_SECRET_KEY             = module.secrets.stripe_secret_key_arn
+    STRIPE_WEBHOOK_SECRET         = module.secrets.stripe_webhook_secret_arn
   }
   secret_arns = [
     module.secrets.service_token_arn,
     module.secrets.admin_token_arn,
+    module.secrets.owner_secret_arn,
     module.secrets.stripe_secret_key_arn,
     module.secrets.stripe_webhook_secret_arn,
   ]
@@ -241,9 +246,11 @@ module "gateway_service" {
   container_port     = local.gateway_port
   port_env_name      = "FLEEEX_GATEWAY_PORT"
   environment = {
-    NODE_ENV          = "production"
-    AWS_REGION        = var.aws_region
-    FLEEEX_LEDGER_URL = "https://${local.ledger_internal_host}"
+    NODE_ENV                 = "production"
+    FLEEEX_GATEWAY_HOST      = "0.0.0.0"
+    AWS_REGION               = var.aws_region
+    FLEEEX_LEDGER_URL        = "https://${local.ledger_internal_host}"
+    FLEEEX_LEDGER_PUBLIC_URL = "https://${local.api_host}"
   }
   secrets = {
     FLEEEX_SERVICE_TOKEN = "${module.secrets.service_token_arn}:current::"

@@ -6,8 +6,9 @@ locals {
   secrets = {
     stripe_secret_key     = "Stripe secret API key (sk_live_... or sk_test_...), read by the ledger as STRIPE_SECRET_KEY."
     stripe_webhook_secret = "Signing secret of the Stripe webhook endpoint (whsec_...), read by the ledger as STRIPE_WEBHOOK_SECRET."
-    admin_token           = "Bearer token for the ledger's /admin routes (FLEEEX_ADMIN_TOKEN)."
-    service_token         = "JSON {\"current\": token the gateway sends, \"accepted\": comma-separated tokens the ledger accepts (new,old while rotating)}."
+    admin_token           = "Bearer token for the ledger's /admin routes (FLEEEX_ADMIN_TOKEN, at least 32 characters)."
+    owner_secret          = "Key of the HMACs over sign-in codes and CSRF tokens (FLEEEX_OWNER_SECRET, at least 32 characters)."
+    service_token         = "JSON {\"current\": token the gateway sends, \"previous\": a second token the ledger also accepts (equal to current outside a rotation)}."
   }
 }
 

@@ -13,8 +13,13 @@ output "admin_token_arn" {
   value       = aws_secretsmanager_secret.this["admin_token"].arn
 }
 
+output "owner_secret_arn" {
+  description = "ARN of the owner-flow HMAC key secret."
+  value       = aws_secretsmanager_secret.this["owner_secret"].arn
+}
+
 output "service_token_arn" {
-  description = "ARN of the gateway-to-ledger service token secret (JSON keys current and accepted)."
+  description = "ARN of the gateway-to-ledger service token secret (JSON keys current and previous)."
   value       = aws_secretsmanager_secret.this["service_token"].arn
 }
 
