@@ -35,19 +35,19 @@ export const APP_KEY_CACHE_TTL_MS = 5_000;
 export const PRICE_TABLE_CACHE_TTL_MS = 5_000;
 
 // Jobs (off the hot path: outbox relay, usage consumer, reconciliation, hold expiry)
-export const OUTBOX_SHARDS = 16;
 export const OUTBOX_PAGE_ITEMS_MAX = 100;
 export const OUTBOX_PAGES_PER_SHARD_PER_RUN = 4;
 export const SQS_BATCH_MESSAGES_MAX = 10; // SQS's own limit for SendMessageBatch / ReceiveMessage
 export const USAGE_QUEUE_MAX_RECEIVE_COUNT = 5;
 export const USAGE_QUEUE_VISIBILITY_TIMEOUT_S = 30;
-export const CONSUMER_CONCURRENCY_MAX = 8;
+export const RECONCILE_WALLET_CONCURRENCY = 4;
 export const ROLLUP_RETENTION_DAYS = 400;
 export const EVENT_MARKER_RETENTION_DAYS = 30; // > SQS's 14-day maximum retention
 export const USAGE_QUERY_DAYS_MAX = 92;
-export const RECONCILE_WALLET_PAGES_PER_RUN = 4;
-export const RECONCILE_WALLET_PAGE_ITEMS = 50;
-export const RECONCILE_ENTRY_PAGES_PER_WALLET = 20;
+export const RECONCILE_SCAN_PAGES_PER_RUN = 4; // pages of the ledger table scanned for wallets per run
+export const RECONCILE_SCAN_PAGE_ITEMS = 1_000;
+export const RECONCILE_ENTRY_PAGES_PER_WALLET = 20; // DynamoDB pages (<= 1 MB each) of one wallet's entries
+export const ROLLUP_SETTLE_MS = 15 * 60 * 1000; // a day's rollups are compared once it ended this long ago
 export const RECONCILE_DRIFTS_REPORTED_MAX = 100;
 export const HOLD_EXPIRY_PAGES_PER_RUN = 4;
 export const HOLD_EXPIRY_PAGE_ITEMS = 100;

@@ -4,22 +4,14 @@
 // Nothing is ever deleted before SQS accepted it, so no event can be lost.
 import { type AttributeValue, BatchWriteItemCommand, type DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import {
-  OUTBOX_PAGE_ITEMS_MAX,
-  OUTBOX_PAGES_PER_SHARD_PER_RUN,
-  OUTBOX_SHARDS,
-  SQS_BATCH_MESSAGES_MAX,
-} from '../../../shared/limits';
+import { OUTBOX_PAGE_ITEMS_MAX, OUTBOX_PAGES_PER_SHARD_PER_RUN, SQS_BATCH_MESSAGES_MAX } from '../../../shared/limits';
+import { OUTBOX_SHARDS, outboxPk } from '../store/keys';
 import { type JobLogger, logJob } from './log';
 import { forEachBounded } from './bounded';
 
 const DELETE_BATCH_ITEMS_MAX = 25; // DynamoDB's BatchWriteItem limit
 const DELETE_RETRIES_MAX = 3;
 const SHARD_CONCURRENCY = 4;
-
-export function outboxShardKey(shard: number): string {
-  return `OUTBOX#${shard}`;
-}
 
 export interface RelayOptions {
   dynamo: DynamoDBClient;
@@ -56,7 +48,7 @@ export async function relayOutboxOnce(options: RelayOptions): Promise<RelayResul
         new QueryCommand({
           TableName: options.ledgerTableName,
           KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': { S: outboxShardKey(shard) } },
+          ExpressionAttributeValues: { ':pk': { S: outboxPk(shard) } },
           Limit: options.pageItems ?? OUTBOX_PAGE_ITEMS_MAX,
           ExclusiveStartKey: cursor,
           ConsistentRead: true,
