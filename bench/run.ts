@@ -28,7 +28,7 @@ import {
   whereTimeGoesTable,
 } from './sections/latency';
 import { benchMemory } from './sections/memory';
-import { benchTokenizer } from './sections/tokenizer';
+import { benchCallCpuByPromptSize, benchTokenizer } from './sections/tokenizer';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -36,6 +36,8 @@ const BENCHMARKS_PATH = fileURLToPath(new URL('../BENCHMARKS.md', import.meta.ur
 const TABLE_PREFIX = 'bench-';
 /** The slow simulator of the memory section: one token per delta, one delta every 100 ms. */
 const SLOW_PER_TOKEN_MS = 100;
+
+const ESTIMATOR_NAME = `gateway estimator (exact up to ${ENCODE_CHARS_MAX / 1024} K chars, then extrapolated)`;
 
 const log = (line: string) => console.log(line);
 
@@ -66,7 +68,7 @@ async function main(): Promise<void> {
   if (sectionEnabled('tokenizer')) {
     const estimator = nodeTokenEstimator();
     const { table, figures } = await benchTokenizer([
-      { name: `gateway estimator (exact up to ${ENCODE_CHARS_MAX / 1024} K chars, then extrapolated)`, count: (text) => estimator.estimate([text]) },
+      { name: ESTIMATOR_NAME, count: (text) => estimator.estimate([text]) },
     ]);
     show(table);
     closing.tokenizer = figures;
@@ -74,7 +76,7 @@ async function main(): Promise<void> {
 
   const hosts: Host[] = [];
   let dynamo: DynamoDbLocal | undefined;
-  const needsStack = ['latency', 'capacity', 'memory', 'ledger'].some(sectionEnabled);
+  const needsStack = ['tokenizer', 'latency', 'capacity', 'memory', 'ledger'].some(sectionEnabled);
   try {
     if (needsStack) {
       log('starting DynamoDB Local, the simulator, the ledger and two gateways...');
@@ -105,6 +107,15 @@ async function main(): Promise<void> {
         show(floorVsFleeexTable(results, fmt));
         show(whereTimeGoesTable(results, fmt));
         closing.latency = results;
+      }
+
+      if (sectionEnabled('tokenizer') && proxyOnly && closing.tokenizer) {
+        log('gateway CPU per call by prompt size...');
+        const client = rawGatewayClient(credentialsOf(proxyOnly));
+        const { table, cpu_us_by_kb } = await benchCallCpuByPromptSize(proxyOnly, client, closing.tokenizer, ESTIMATOR_NAME);
+        client.close();
+        show(table);
+        closing.call_cpu_us_by_kb = cpu_us_by_kb;
       }
 
       if (sectionEnabled('capacity')) {

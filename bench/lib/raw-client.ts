@@ -11,6 +11,8 @@ const CONTENT_TOKEN = /"content":"[^"]/;
 
 export interface RawGatewayClient {
   nonStream: Call;
+  /** A non-streamed call with another prompt (the body is built once, here). */
+  nonStreamWith(prompt: string): Call;
   /** Opens a streamed completion; resolves once its first content token arrived. */
   openStream(prompt: string): Promise<{ close(): void }>;
   close(): void;
@@ -26,11 +28,10 @@ export function rawGatewayClient(credentials: FleeexCredentials): RawGatewayClie
   };
   const bodyOf = (prompt: string, stream: boolean) =>
     JSON.stringify({ model: BENCH_MODEL, messages: [{ role: 'user', content: prompt }], max_tokens: BENCH_MAX_TOKENS, stream });
-  const nonStreamBody = bodyOf(BENCH_PROMPT, false);
-
-  return {
-    nonStream() {
-      return new Promise((resolve, reject) => {
+  const nonStreamOf =
+    (body: string): Call =>
+    () =>
+      new Promise((resolve, reject) => {
         const req = request(url, { method: 'POST', agent, headers }, (res) => {
           res.on('data', () => {});
           res.on('error', reject);
@@ -39,9 +40,12 @@ export function rawGatewayClient(credentials: FleeexCredentials): RawGatewayClie
           );
         });
         req.on('error', reject);
-        req.end(nonStreamBody);
+        req.end(body);
       });
-    },
+
+  return {
+    nonStream: nonStreamOf(bodyOf(BENCH_PROMPT, false)),
+    nonStreamWith: (prompt) => nonStreamOf(bodyOf(prompt, false)),
     openStream(prompt) {
       return new Promise((resolve, reject) => {
         const start = performance.now();

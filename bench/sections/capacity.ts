@@ -7,7 +7,10 @@ import { type Call, closedLoop, openLoop } from '../lib/load';
 import type { Table } from '../lib/report';
 import { fmt, median, percentile } from '../lib/stats';
 
-const RATE_START_PER_S = 50;
+const RATE_START_PER_S = 10;
+/** A step lasts long enough to give its p99 at least this many samples (within STEP_MS_MAX). */
+const STEP_SAMPLES_MIN = 100;
+const STEP_MS_MAX = 4_000;
 const RATE_MAX_PER_S = 20_000;
 const BISECT_STEPS = 3;
 /** A step fails when more than this share of its calls fail. */
@@ -31,7 +34,7 @@ async function step(target: CapacityTarget, rate: number, limitMs: number): Prom
   const before = await target.gateway.sample();
   const result = await openLoop({
     rate_per_s: rate,
-    duration_ms: SETTINGS.capacity_step_ms,
+    duration_ms: Math.min(STEP_MS_MAX, Math.max(SETTINGS.capacity_step_ms, (STEP_SAMPLES_MIN * 1000) / rate)),
     call: target.call,
     inflight_max: INFLIGHT_MAX,
     drain_ms: Math.max(5_000, SETTINGS.capacity_step_ms),
@@ -111,7 +114,7 @@ export async function benchCapacity(
     columns: ['path', 'calls/s with p99 < 2x unloaded', 'unloaded p99 ms', 'p99 at that rate ms', 'gateway CPU % at that rate'],
     rows,
     notes: [
-      `Open loop at a fixed rate for ${SETTINGS.capacity_step_ms} ms per step (latency counted from when each call was due, so queueing is not hidden), rates doubling from ${RATE_START_PER_S}/s until a step fails, then ${BISECT_STEPS} bisection steps; a step fails when p99 > 2x the unloaded p99 (one caller, closed loop) or more than 1% of calls fail. Median of ${SETTINGS.capacity_runs} runs.`,
+      `Open loop at a fixed rate for ${SETTINGS.capacity_step_ms} ms per step (longer at low rates, to collect ${STEP_SAMPLES_MIN} samples, up to ${STEP_MS_MAX} ms; latency counted from when each call was due, so queueing is not hidden), rates doubling from ${RATE_START_PER_S}/s until a step fails, then ${BISECT_STEPS} bisection steps; a step fails when p99 > 2x the unloaded p99 (one caller, closed loop) or more than 1% of calls fail. Median of ${SETTINGS.capacity_runs} runs.`,
       'The load generator, the simulator, the ledger and DynamoDB Local share the same 2 cores as the gateway: the capacity of a gateway with cores of its own is higher.',
       'Gateway CPU %: gateway process CPU time / wall time during the highest passing step (100% = one core).',
     ],

@@ -3,6 +3,9 @@
 import { performance } from 'node:perf_hooks';
 import { get_encoding } from 'tiktoken';
 import { SETTINGS } from '../lib/config';
+import type { Host } from '../lib/host-client';
+import { closedLoop } from '../lib/load';
+import type { RawGatewayClient } from '../lib/raw-client';
 import type { Table } from '../lib/report';
 import { fmt, median } from '../lib/stats';
 import { promptText } from '../lib/text';
@@ -62,4 +65,45 @@ export async function benchTokenizer(
   } finally {
     encoding.free();
   }
+}
+
+/**
+ * The estimate in context: the gateway process's CPU per non-streamed call as the prompt grows
+ * (one caller, in-memory ledger), next to what the estimator alone costs at that size.
+ */
+export async function benchCallCpuByPromptSize(
+  gateway: Host,
+  client: RawGatewayClient,
+  estimatorFigures: readonly TokenizerFigure[],
+  estimatorName: string,
+): Promise<{ table: Table; cpu_us_by_kb: Map<number, number> }> {
+  const cpuByKb = new Map<number, number>();
+  const rows: string[][] = [];
+  for (const kb of SETTINGS.tokenizer_sizes_kb) {
+    const call = client.nonStreamWith(`Please reply with 50 words about this text.\n${promptText(kb * 1024 - 50)}`);
+    const perRun: number[] = [];
+    await closedLoop({ concurrency: 1, duration_ms: SETTINGS.warmup_ms, call });
+    for (let run = 0; run < SETTINGS.runs; run++) {
+      const before = await gateway.sample();
+      const result = await closedLoop({ concurrency: 1, duration_ms: SETTINGS.tokenizer_run_ms * 2, call });
+      const after = await gateway.sample();
+      if (result.first_error) throw new Error(`${kb} KB call failed: ${result.first_error}`);
+      perRun.push((after.cpu_us - before.cpu_us) / result.calls_total);
+    }
+    const cpu = median(perRun);
+    cpuByKb.set(kb, cpu);
+    const estimate = estimatorFigures.find((f) => f.kb === kb && f.estimator === estimatorName)?.us_per_call ?? Number.NaN;
+    rows.push([`${kb} KB`, fmt(cpu / 1000, 2), fmt(estimate / 1000, 2), fmt((100 * estimate) / cpu, 0)]);
+  }
+  return {
+    table: {
+      title: 'Gateway CPU per call by prompt size (in-memory ledger, non-streamed, one caller)',
+      columns: ['prompt', 'gateway CPU ms / call', 'estimator alone ms', 'estimator share %'],
+      rows,
+      notes: [
+        'Gateway process CPU time per call (process.cpuUsage() over IPC); the estimator figure is from the table above, measured in the bench process. Median of the runs.',
+      ],
+    },
+    cpu_us_by_kb: cpuByKb,
+  };
 }
