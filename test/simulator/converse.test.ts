@@ -86,6 +86,25 @@ describe('plain text', () => {
   });
 });
 
+describe('prompt caching', () => {
+  it('writes the prefix before a cachePoint once, then reads it; short prefixes are not cached', async () => {
+    const longSystem = `You are a meticulous assistant. ${'Remember every rule. '.repeat(400)}`;
+    const prefixTokens = countSimulatorTokens(longSystem);
+    expect(prefixTokens).toBeGreaterThan(1024);
+    const request = (question: string) => ({ system: [{ text: longSystem }, { cachePoint: { type: 'default' as const } }], messages: userText(question) });
+    const first = await converse(request('first question'));
+    expect(first.usage).toMatchObject({ inputTokens: countSimulatorTokens('first question'), cacheWriteInputTokens: prefixTokens, cacheReadInputTokens: 0 });
+    const second = await converse(request('second question'));
+    expect(second.usage).toMatchObject({ inputTokens: countSimulatorTokens('second question'), cacheWriteInputTokens: 0, cacheReadInputTokens: prefixTokens });
+    expect(second.usage?.totalTokens).toBe(prefixTokens + countSimulatorTokens('second question') + second.usage!.outputTokens!);
+
+    const short = await converse({ system: [{ text: 'Short.' }, { cachePoint: { type: 'default' } }], messages: userText('q') });
+    expect(short.usage).toMatchObject({ cacheWriteInputTokens: 0, cacheReadInputTokens: 0, inputTokens: countSimulatorTokens('Short.') + 1 });
+    const none = await converse({ messages: userText('q') });
+    expect(none.usage?.cacheReadInputTokens).toBeUndefined();
+  });
+});
+
 describe('maxTokens and stop sequences', () => {
   it('stops at maxTokens with stopReason max_tokens and outputTokens == maxTokens', async () => {
     const full = await converse({ messages: userText('reply with 100 words') });

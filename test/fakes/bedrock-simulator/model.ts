@@ -23,11 +23,19 @@ export type OutputBlock =
   | { kind: 'text'; text: string; pieces: string[] }
   | { kind: 'toolUse'; toolUseId: string; name: string; input: unknown; inputJson: string };
 
+/** The prompt up to its last cache point: what a prompt cache would store. */
+export interface CachePrefix {
+  key: number;
+  tokens: number;
+}
+
 export interface ModelAnswer {
   blocks: OutputBlock[];
   stopReason: StopReason;
+  /** Every prompt token, cached prefix included (the server splits off cache reads and writes). */
   inputTokens: number;
   outputTokens: number;
+  cachePrefix: CachePrefix | undefined;
 }
 
 interface ToolSpec {
@@ -157,6 +165,8 @@ interface ParsedRequest {
   stopSequences: string[];
   tools: ToolSpec[];
   toolChoice: 'auto' | 'any' | { tool: string };
+  /** toolConfig.tools as sent (tool specs and cache points), in prompt order. */
+  toolEntries: unknown[];
 }
 
 function parseRequest(body: unknown): ParsedRequest {
@@ -228,6 +238,7 @@ function parseRequest(body: unknown): ParsedRequest {
   }
 
   const tools: ToolSpec[] = [];
+  let toolEntries: unknown[] = [];
   let toolChoice: ParsedRequest['toolChoice'] = 'auto';
   const toolConfig = body.toolConfig;
   if (toolConfig !== undefined) {
@@ -236,6 +247,7 @@ function parseRequest(body: unknown): ParsedRequest {
     }
     for (let t = 0; t < toolConfig.tools.length; t++) {
       const tool = toolConfig.tools[t];
+      if (isObject(tool) && isObject(tool.cachePoint)) continue;
       const spec = isObject(tool) ? tool.toolSpec : undefined;
       if (!isObject(spec) || typeof spec.name !== 'string' || !/^[a-zA-Z0-9_-]{1,64}$/.test(spec.name)) {
         fail(`toolConfig.tools.${t}.toolSpec.name must match [a-zA-Z0-9_-]{1,64}.`);
@@ -244,6 +256,7 @@ function parseRequest(body: unknown): ParsedRequest {
       if (tools.some((known) => known.name === spec.name)) fail(`The toolConfig contains the tool name '${spec.name}' more than once.`);
       tools.push({ name: spec.name, schema: spec.inputSchema.json });
     }
+    toolEntries = toolConfig.tools;
     const choice = toolConfig.toolChoice;
     if (choice !== undefined) {
       if (isObject(choice) && isObject(choice.any)) toolChoice = 'any';
@@ -256,7 +269,7 @@ function parseRequest(body: unknown): ParsedRequest {
   } else if (usesTools) {
     fail('The toolConfig field must be defined when using toolUse and toolResult content blocks.');
   }
-  return { messages: messages as Json[], system, maxTokens, stopSequences, tools, toolChoice };
+  return { messages: messages as Json[], system, maxTokens, stopSequences, tools, toolChoice, toolEntries };
 }
 
 // ---------------------------------------------------------------- input tokens
@@ -300,12 +313,23 @@ function blockTokens(block: Json): number {
   return 0;
 }
 
-function inputTokensOf(request: ParsedRequest, body: Json): number {
+/**
+ * Prompt tokens, walked in Claude's prompt order (tools, system, messages), and the prompt prefix up to
+ * the last `cachePoint` (its tokens and a hash of its content), when the request sets one.
+ */
+function promptTokensOf(request: ParsedRequest, hasCachePoint: boolean): { tokens: number; cachePrefix: CachePrefix | undefined } {
   let tokens = 0;
-  for (const block of request.system) if (isObject(block) && typeof block.text === 'string') tokens += countSimulatorTokens(block.text);
-  for (const message of request.messages) for (const block of message.content as Json[]) tokens += blockTokens(block);
-  if (request.tools.length > 0) tokens += countSimulatorTokens(JSON.stringify((body.toolConfig as Json).tools));
-  return tokens;
+  let prefixHash = 0x811c9dc5;
+  let cachePrefix: CachePrefix | undefined;
+  const visit = (entry: unknown, entryTokens: number) => {
+    if (isObject(entry) && isObject(entry.cachePoint)) cachePrefix = { key: prefixHash, tokens };
+    tokens += entryTokens;
+    if (hasCachePoint) prefixHash = hashString(JSON.stringify(entry), prefixHash);
+  };
+  for (const tool of request.toolEntries) visit(tool, isObject(tool) && isObject(tool.toolSpec) ? countSimulatorTokens(JSON.stringify(tool.toolSpec)) : 0);
+  for (const block of request.system) visit(block, isObject(block) && typeof block.text === 'string' ? countSimulatorTokens(block.text) : 0);
+  for (const message of request.messages) for (const block of message.content as Json[]) visit(block, blockTokens(block));
+  return { tokens, cachePrefix };
 }
 
 // ---------------------------------------------------------------- tool input from a JSON schema
@@ -402,8 +426,11 @@ function textBlock(text: string): OutputBlock {
 /** Validates `body` (a parsed Converse request) and answers it; throws SimValidationError like Bedrock's 400. */
 export function answerConverse(body: unknown): ModelAnswer {
   const request = parseRequest(body);
-  const inputTokens = inputTokensOf(request, body as Json);
-  const seed = hashString(JSON.stringify(request.messages), hashString(JSON.stringify(request.system)));
+  const messagesJson = JSON.stringify(request.messages);
+  const systemJson = JSON.stringify(request.system);
+  const hasCachePoint = messagesJson.includes('"cachePoint"') || systemJson.includes('"cachePoint"') || request.toolEntries.some((tool) => isObject(tool) && isObject(tool.cachePoint));
+  const prompt = promptTokensOf(request, hasCachePoint);
+  const seed = hashString(messagesJson, hashString(systemJson));
   const rng = makeRng(seed);
   const last = request.messages[request.messages.length - 1]!;
   const lastUser = last.role === 'user' ? last : request.messages[request.messages.length - 2]!;
@@ -464,5 +491,5 @@ export function answerConverse(body: unknown): ModelAnswer {
       outputTokens += cost;
     }
   }
-  return { blocks, stopReason, inputTokens, outputTokens };
+  return { blocks, stopReason, inputTokens: prompt.tokens, outputTokens, cachePrefix: prompt.cachePrefix };
 }

@@ -63,6 +63,9 @@ const LATENCY_MS_MAX = 60_000;
 /** Stream faults strike after this many content deltas (or at the end of a shorter answer). */
 const FAULT_AFTER_DELTAS = 3;
 const MODEL_PATH_PREFIX = '/model/';
+const CACHE_PREFIX_TOKENS_MIN = 1024;
+const CACHE_TTL_MS = 5 * 60 * 1000;
+const CACHE_ENTRIES_MAX = 10_000;
 
 interface Latency {
   ttftMs: number;
@@ -116,7 +119,7 @@ function parseLatencyHeader(value: string, defaults: Latency): Latency | undefin
   return valid(ttftMs) && valid(perTokenMs) ? { ttftMs, perTokenMs } : undefined;
 }
 
-function* streamSteps(answer: ModelAnswer, tokensPerDelta: number, latencyMs: () => number): Generator<StreamStep> {
+function* streamSteps(answer: ModelAnswer, usage: Usage, tokensPerDelta: number, latencyMs: () => number): Generator<StreamStep> {
   yield { type: 'messageStart', payload: { role: 'assistant' }, tokens: 0 };
   for (let index = 0; index < answer.blocks.length; index++) {
     const block = answer.blocks[index]!;
@@ -136,21 +139,54 @@ function* streamSteps(answer: ModelAnswer, tokensPerDelta: number, latencyMs: ()
     yield { type: 'contentBlockStop', payload: { contentBlockIndex: index }, tokens: 0 };
   }
   yield { type: 'messageStop', payload: { stopReason: answer.stopReason }, tokens: 0 };
-  yield { type: 'metadata', payload: { usage: usageOf(answer), metrics: { latencyMs: latencyMs() } }, tokens: 0 };
+  yield { type: 'metadata', payload: { usage, metrics: { latencyMs: latencyMs() } }, tokens: 0 };
 }
 
-function usageOf(answer: ModelAnswer) {
-  return { inputTokens: answer.inputTokens, outputTokens: answer.outputTokens, totalTokens: answer.inputTokens + answer.outputTokens };
+interface Usage {
+  inputTokens: number;
+  outputTokens: number;
+  totalTokens: number;
+  cacheReadInputTokens?: number;
+  cacheWriteInputTokens?: number;
 }
 
-function converseBody(answer: ModelAnswer, latencyMs: number): string {
+/**
+ * Claude's prompt cache, as Bedrock reports it: the prefix up to a cachePoint is written on first sight and
+ * read for CACHE_TTL_MS after each use; prefixes shorter than CACHE_PREFIX_TOKENS_MIN are not cached.
+ */
+class PromptCache {
+  private readonly expiresAtMs = new Map<number, number>();
+
+  usageOf(answer: ModelAnswer, nowMs: number): Usage {
+    const totalTokens = answer.inputTokens + answer.outputTokens;
+    const prefix = answer.cachePrefix;
+    if (!prefix) return { inputTokens: answer.inputTokens, outputTokens: answer.outputTokens, totalTokens };
+    if (prefix.tokens < CACHE_PREFIX_TOKENS_MIN) {
+      return { inputTokens: answer.inputTokens, outputTokens: answer.outputTokens, totalTokens, cacheReadInputTokens: 0, cacheWriteInputTokens: 0 };
+    }
+    const expiresAtMs = this.expiresAtMs.get(prefix.key);
+    const hit = expiresAtMs !== undefined && expiresAtMs > nowMs;
+    this.expiresAtMs.delete(prefix.key);
+    if (this.expiresAtMs.size >= CACHE_ENTRIES_MAX) this.expiresAtMs.delete(this.expiresAtMs.keys().next().value!);
+    this.expiresAtMs.set(prefix.key, nowMs + CACHE_TTL_MS);
+    return {
+      inputTokens: answer.inputTokens - prefix.tokens,
+      outputTokens: answer.outputTokens,
+      totalTokens,
+      cacheReadInputTokens: hit ? prefix.tokens : 0,
+      cacheWriteInputTokens: hit ? 0 : prefix.tokens,
+    };
+  }
+}
+
+function converseBody(answer: ModelAnswer, usage: Usage, latencyMs: number): string {
   const content = answer.blocks.map((block) =>
     block.kind === 'text' ? { text: block.text } : { toolUse: { toolUseId: block.toolUseId, name: block.name, input: block.input } },
   );
   return JSON.stringify({
     output: { message: { role: 'assistant', content } },
     stopReason: answer.stopReason,
-    usage: usageOf(answer),
+    usage,
     metrics: { latencyMs },
   });
 }
@@ -163,6 +199,7 @@ export async function startBedrockSimulator(options: BedrockSimulatorOptions = {
   const defaultTokensPerDelta = checkNonNegativeInteger('tokensPerDelta', options.tokensPerDelta ?? 3, TOKENS_PER_DELTA_MAX) || 1;
   const stats: SimulatorStats = { requests: 0, converse: 0, converseStream: 0, streamsOpen: 0, abortedByClient: 0, faultsInjected: 0, validationErrors: 0 };
   const faults = new FaultQueue();
+  const promptCache = new PromptCache();
   const exchanges = new Set<Exchange>();
   let lastRequest: SimulatedRequest | undefined;
   let stopping = false;
@@ -191,10 +228,10 @@ export async function startBedrockSimulator(options: BedrockSimulatorOptions = {
     exchange.res.socket?.destroy();
   }
 
-  function answerNonStream(res: ServerResponse, answer: ModelAnswer, fault: SimFault | undefined, latency: Latency, startedMs: number): void {
+  function answerNonStream(res: ServerResponse, answer: ModelAnswer, usage: Usage, fault: SimFault | undefined, latency: Latency, startedMs: number): void {
     const delayMs = latency.ttftMs + latency.perTokenMs * answer.outputTokens;
     if (fault === undefined && delayMs === 0) {
-      respondJson(res, answer, startedMs);
+      respondJson(res, answer, usage, startedMs);
       return;
     }
     const exchange = track(res, false);
@@ -205,19 +242,19 @@ export async function startBedrockSimulator(options: BedrockSimulatorOptions = {
     }
     exchange.timer = setTimeout(() => {
       exchange.timer = undefined;
-      respondJson(res, answer, startedMs);
+      respondJson(res, answer, usage, startedMs);
     }, delayMs);
   }
 
-  function respondJson(res: ServerResponse, answer: ModelAnswer, startedMs: number): void {
-    const body = converseBody(answer, Math.round(performance.now() - startedMs));
+  function respondJson(res: ServerResponse, answer: ModelAnswer, usage: Usage, startedMs: number): void {
+    const body = converseBody(answer, usage, Math.round(performance.now() - startedMs));
     res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-amzn-requestid': randomUUID() });
     res.end(body);
   }
 
-  function answerStream(res: ServerResponse, answer: ModelAnswer, fault: SimFault | undefined, latency: Latency, tokensPerDelta: number, startedMs: number): void {
+  function answerStream(res: ServerResponse, answer: ModelAnswer, usage: Usage, fault: SimFault | undefined, latency: Latency, tokensPerDelta: number, startedMs: number): void {
     const exchange = track(res, true);
-    const steps = streamSteps(answer, tokensPerDelta, () => Math.round(performance.now() - startedMs));
+    const steps = streamSteps(answer, usage, tokensPerDelta, () => Math.round(performance.now() - startedMs));
     let pending: StreamStep | undefined;
     let deltasSent = 0;
 
@@ -328,8 +365,9 @@ export async function startBedrockSimulator(options: BedrockSimulatorOptions = {
       }
       throw error;
     }
-    if (isStream) answerStream(res, answer, effectiveFault, latency, tokensPerDelta, startedMs);
-    else answerNonStream(res, answer, effectiveFault, latency, startedMs);
+    const usage = promptCache.usageOf(answer, Date.now());
+    if (isStream) answerStream(res, answer, usage, effectiveFault, latency, tokensPerDelta, startedMs);
+    else answerNonStream(res, answer, usage, effectiveFault, latency, startedMs);
   }
 
   function handle(req: IncomingMessage, res: ServerResponse): void {
