@@ -23,6 +23,7 @@ import { HOLD_PENDING_GSI_PK, apiKeyKey, grantKey, holdKey } from '../store/keys
 import { ConditionFailedError, type Item, type LedgerTable, type WriteOp } from '../store/port';
 import type { Apps } from './apps';
 import { type Clock, capPeriod } from './clock';
+import { contentionPause } from './contention';
 import { type EntryDraft, entryPuts } from './entries';
 import type { Grants } from './grants';
 import { RESOLVED_HOLD_RETENTION_S, holdFromItem, holdResponse, storedCapture, storedRelease } from './hold-item';
@@ -302,7 +303,9 @@ export class Holds {
             continue;
           }
           if (error.failedAt(2)) throw new FleeexError('internal_error', 'the grant of a hold is missing');
-          fresh = true; // the wallet moved (or this process's view was stale): re-read and re-decide
+          // The wallet moved (or this process's view was stale): re-read and re-decide.
+          if (fresh) await contentionPause(attempt);
+          fresh = true;
           continue;
         }
         this.deps.views.remember(walletId, {

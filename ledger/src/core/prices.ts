@@ -26,6 +26,8 @@ function versionFromItem(item: Item): PriceVersion {
 
 export class PriceBook {
   private list: { versions: PriceVersion[]; fetchedAtMs: number } | undefined;
+  /** One read in flight at a time: a burst of misses shares it. */
+  private reading: Promise<PriceVersion[]> | undefined;
   /** Versions never change once published, so a version read once is kept (bounded). */
   private readonly byNumber = new TtlCache<PriceVersion>(Number.MAX_SAFE_INTEGER, PRICE_VERSIONS_CACHED_MAX);
 
@@ -37,8 +39,19 @@ export class PriceBook {
 
   /** Every version, oldest first. */
   async versions(fresh = false): Promise<PriceVersion[]> {
+    if (!fresh && this.list && Date.now() - this.list.fetchedAtMs < this.cacheTtlMs) return this.list.versions;
+    if (!fresh && this.reading) return this.reading;
+    const reading = this.read();
+    this.reading = reading;
+    try {
+      return await reading;
+    } finally {
+      if (this.reading === reading) this.reading = undefined;
+    }
+  }
+
+  private async read(): Promise<PriceVersion[]> {
     const nowMs = Date.now();
-    if (!fresh && this.list && nowMs - this.list.fetchedAtMs < this.cacheTtlMs) return this.list.versions;
     const items = await this.table.query({ pk: PRICES_PK, skBeginsWith: PRICE_VERSION_SK_PREFIX, limit: PRICE_VERSIONS_MAX });
     const versions = items.map(versionFromItem);
     for (const version of versions) this.byNumber.set(String(version.version), version);

@@ -8,6 +8,7 @@ import { AMOUNT_MICROS_MAX, assertMicros } from '../../../shared/money';
 import { ENTRY_SK_PREFIX, entrySk, idempotencyKey, walletKey } from '../store/keys';
 import { ConditionFailedError, type Item, type LedgerTable } from '../store/port';
 import type { Clock } from './clock';
+import { contentionPause } from './contention';
 import { type Entry, type EntryDraft, entryFromItem, entryPuts } from './entries';
 import { int, str, strOrNull } from './item-fields';
 import { type WalletState, type WalletViews, walletMoveOp } from './wallet-state';
@@ -224,6 +225,7 @@ export class Wallets {
             throw new FleeexError('invalid_request', 'the wallet balance would exceed the maximum amount', { param: 'amount_micros' });
           }
           this.views.forget(walletId);
+          if (fresh) await contentionPause(attempt);
           fresh = true;
           continue;
         }
