@@ -33,7 +33,10 @@ export const ConnectStatusSchema = z.object({
   app_user_id: z.string(),
   /** The owner approved this app for this user and has not revoked it. */
   connected: z.boolean(),
-  /** Connected, under the monthly cap, and the wallet has money available (the amount is never disclosed). */
+  /**
+   * Connected, below the monthly cap, and the wallet has money available (the amount is never
+   * disclosed). A call can still get 402 when what is left does not cover its minimum.
+   */
   can_spend: z.boolean(),
   monthly_cap_micros: z.number().int().nullable(),
   /** What this app spent from the wallet this calendar month (UTC). */
@@ -43,5 +46,6 @@ export type ConnectStatus = z.infer<typeof ConnectStatusSchema>;
 
 // Ledger internal: POST /internal/v1/connect/sessions {app_id, ...ConnectSessionRequest} -> 201 ConnectSession
 export const InternalConnectSessionRequestSchema = ConnectSessionRequestSchema.extend({ app_id: z.string().min(1).max(128) });
+export type InternalConnectSessionRequest = z.infer<typeof InternalConnectSessionRequestSchema>;
 // Ledger internal: GET /internal/v1/connect/status?app_id=&app_user_id= -> 200 ConnectStatus
 export const InternalConnectStatusQuerySchema = ConnectStatusQuerySchema.extend({ app_id: z.string().min(1).max(128) });

@@ -4,7 +4,9 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import Stripe from 'stripe';
 import { randomToken } from '../../ledger/src/owner/crypto';
 import { parseOwnerConfig } from '../../ledger/src/owner/config';
+import { type GatewayServer, startGatewayServer } from '../../gateway/src/server';
 import { type LedgerServer, startLedgerServer } from '../../ledger/src/server';
+import { type BedrockSimulator, startBedrockSimulator } from '../fakes/bedrock-simulator';
 import { ensureTables } from '../../ledger/src/store/ensure-tables';
 import { testDynamoClient, uniqueTablePrefix } from '../harness/aws';
 
@@ -12,6 +14,8 @@ export const WEBHOOK_SECRET = 'whsec_test_owner_flows';
 
 export interface OwnerStack {
   ledger: LedgerServer;
+  /** Present when started with `gateway: true` (in front of the Bedrock simulator). */
+  gateway: GatewayServer | null;
   dynamo: DynamoDBClient;
   serviceToken: string;
   adminToken: string;
@@ -23,7 +27,7 @@ export interface OwnerStack {
   stop(): Promise<void>;
 }
 
-export async function startOwnerStack(options: { clock?: { now: Date } } = {}): Promise<OwnerStack> {
+export async function startOwnerStack(options: { clock?: { now: Date }; gateway?: boolean } = {}): Promise<OwnerStack> {
   const dynamo = testDynamoClient({ maxAttempts: 3 });
   const prefix = uniqueTablePrefix();
   await ensureTables(dynamo, prefix);
@@ -43,6 +47,12 @@ export async function startOwnerStack(options: { clock?: { now: Date } } = {}): 
     },
   });
   await ledger.service.seedPricesIfEmpty();
+  let simulator: BedrockSimulator | null = null;
+  let gateway: GatewayServer | null = null;
+  if (options.gateway) {
+    simulator = await startBedrockSimulator();
+    gateway = await startGatewayServer({ ledgerUrl: ledger.url, serviceToken, bedrockEndpoint: simulator.url, log: { error: () => {}, warn: () => {} } });
+  }
   const admin = (path: string, init: { method?: string; body?: unknown } = {}) =>
     fetch(`${ledger.url}${path}`, {
       method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
@@ -51,6 +61,7 @@ export async function startOwnerStack(options: { clock?: { now: Date } } = {}): 
     });
   return {
     ledger,
+    gateway,
     dynamo,
     serviceToken,
     adminToken,
@@ -71,6 +82,8 @@ export async function startOwnerStack(options: { clock?: { now: Date } } = {}): 
       return fetch(`${ledger.url}/stripe/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': header }, body: payload });
     },
     async stop() {
+      await gateway?.stop();
+      await simulator?.stop();
       await ledger.stop();
       dynamo.destroy();
     },
@@ -134,4 +147,31 @@ export class Browser {
     if (verified.status !== 303) throw new Error(`code entry: ${verified.status} ${await verified.text()}`);
     return verified.headers.get('location')!;
   }
+}
+
+/** Tops the signed-in browser's wallet up through the wallet page and the local checkout (signed webhook). */
+export async function topUpThroughCheckout(browser: Browser, euros: string): Promise<void> {
+  const wallet = await browser.page('/wallet');
+  const started = await browser.request('/wallet/topups', { form: { _csrf: wallet.csrf, preset: 'custom', custom_amount: euros } });
+  if (started.status !== 303) throw new Error(`top-up: ${started.status} ${await started.text()}`);
+  const checkout = await browser.page(started.headers.get('location')!);
+  if (!checkout.html.includes('LOCAL TEST MODE')) throw new Error('not the local checkout page');
+  const paid = await browser.request(new URL(started.headers.get('location')!).pathname, { form: { _csrf: checkout.csrf, outcome: 'pay' } });
+  if (paid.status !== 303) throw new Error(`pay: ${paid.status} ${await paid.text()}`);
+}
+
+export function chat(gatewayUrl: string, apiKey: string, appUserId: string, model = 'amazon.nova-micro-v1:0', maxTokens = 32): Promise<Response> {
+  return fetch(`${gatewayUrl}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json', 'x-fleeex-user': appUserId },
+    body: JSON.stringify({ model, messages: [{ role: 'user', content: 'Say hello to the wallet owner.' }], max_completion_tokens: maxTokens }),
+  });
+}
+
+export function appApi(gatewayUrl: string, apiKey: string, path: string, body?: unknown): Promise<Response> {
+  return fetch(`${gatewayUrl}${path}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
 }
