@@ -9,6 +9,8 @@ import { REQUEST_ID_HEADER, requestId } from './middleware/request-id';
 import { provideServices } from './middleware/services';
 import { registerOpenApi } from './routes/openapi';
 import { registerV1ChatCompletions } from './routes/v1_chat_completions';
+import { registerV1ConnectSessionsCreate } from './routes/v1_connect_sessions_create';
+import { registerV1ConnectStatus } from './routes/v1_connect_status';
 import { registerV1ModelsGet } from './routes/v1_models_get';
 import { registerV1ModelsList } from './routes/v1_models_list';
 import type { GatewayEnv, GatewayServices } from './services';
@@ -62,6 +64,8 @@ export function createGatewayApp(services: GatewayServices): OpenAPIHono<Gateway
   registerV1ChatCompletions(app);
   registerV1ModelsList(app);
   registerV1ModelsGet(app);
+  registerV1ConnectSessionsCreate(app);
+  registerV1ConnectStatus(app);
   registerOpenApi(app);
   return app;
 }

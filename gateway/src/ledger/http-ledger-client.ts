@@ -17,6 +17,7 @@ import {
   type ReleaseResponse,
   ReleaseResponseSchema,
 } from '../../../shared/contracts/ledger-internal';
+import { ConnectSessionSchema, ConnectStatusSchema } from '../../../shared/contracts/connect';
 import { APP_KEY_CACHE_TTL_MS, LEDGER_REQUEST_TIMEOUT_MS, LEDGER_RETRIES_MAX, PRICE_TABLE_CACHE_TTL_MS } from '../../../shared/limits';
 import type { LedgerPort } from './ledger-port';
 
@@ -102,6 +103,10 @@ export function httpLedgerClient(options: HttpLedgerClientOptions): LedgerPort {
       }
       return prices.value;
     },
+    // Creating a connect session is not idempotent (each call mints a new link): one attempt only.
+    createConnectSession: (request) => call('POST', '/connect/sessions', request, ConnectSessionSchema, 1),
+    connectStatus: (appId, appUserId) =>
+      call('GET', `/connect/status?${new URLSearchParams({ app_id: appId, app_user_id: appUserId })}`, undefined, ConnectStatusSchema, HOLD_ATTEMPTS_MAX),
   };
 }
 

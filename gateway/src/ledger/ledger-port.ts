@@ -10,6 +10,7 @@ import type {
   ReleaseRequest,
   ReleaseResponse,
 } from '../../../shared/contracts/ledger-internal';
+import type { ConnectSession, ConnectStatus, InternalConnectSessionRequest } from '../../../shared/contracts/connect';
 
 export interface LedgerPort {
   hold(request: HoldRequest): Promise<HoldResponse>;
@@ -17,4 +18,7 @@ export interface LedgerPort {
   release(holdId: string, request: ReleaseRequest): Promise<ReleaseResponse>;
   authenticate(apiKeyHash: string): Promise<AppIdentity>;
   currentPrices(): Promise<CurrentPrices>;
+  /** Connect flow (issue 5). Optional so in-memory stand-ins (benchmarks) need not implement it. */
+  createConnectSession?(request: InternalConnectSessionRequest): Promise<ConnectSession>;
+  connectStatus?(appId: string, appUserId: string): Promise<ConnectStatus>;
 }
