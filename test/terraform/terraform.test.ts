@@ -455,10 +455,16 @@ describe('terraform: secrets, mail, logs and alarms', () => {
   it('alarms on dead-letter depth, reconciliation drift and the 5xx rate', () => {
     const alarms = mod('terraform/modules/alarms');
     expect(resource(alarms, 'aws_cloudwatch_metric_alarm', 'dlq_depth')['metric_name']).toBe('ApproximateNumberOfMessagesVisible');
+    // The drift alarm counts the very log line reconciliation writes when it finds drift.
     const drift = resource(alarms, 'aws_cloudwatch_metric_alarm', 'reconciliation_drift');
-    const filter = resource(alarms, 'aws_cloudwatch_log_metric_filter', 'alerts');
-    expect(drift['metric_name']).toBe(one(filter['metric_transformation'], 'transformation')['name']);
-    expect(String(evaluate(rootScope(alarms), '${local.alert_filter_pattern}'))).toMatch(/\$\.alert/);
+    const metrics = alarms.locals['log_metrics'] as Record<string, string>;
+    expect(Object.keys(metrics)).toContain(drift['metric_name']);
+    const driftMessage = String(evaluate(rootScope(alarms), '${local.drift_message}'));
+    expect(readFileSync(join(REPO, 'ledger/src/jobs/reconciliation.ts'), 'utf8')).toContain(`'${driftMessage}'`);
+    expect(readFileSync(join(REPO, 'ledger/src/jobs/log.ts'), 'utf8')).toMatch(/alert: true/);
+    expect(metrics[String(drift['metric_name'])]).toMatch(/\$\.alert IS TRUE.*\$\.msg = \\?"\$\{local\.drift_message\}/);
+    const filter = resource(alarms, 'aws_cloudwatch_log_metric_filter', 'job_logs');
+    expect(one(filter['metric_transformation'], 'transformation')['name']).toBe('${each.value.metric}');
     const rate = resource(alarms, 'aws_cloudwatch_metric_alarm', 'target_5xx_rate');
     const metricNames = blocks(rate['metric_query']).flatMap((query) => blocks(query['metric']).map((metric) => metric['metric_name']));
     expect(metricNames.sort()).toEqual(['HTTPCode_Target_5XX_Count', 'RequestCount']);

@@ -3,8 +3,17 @@
 
 locals {
   namespace = "fleeex/${var.name}"
-  # The jobs log one JSON line per alert with `"alert": true` (ledger/src/jobs/log.ts).
-  alert_filter_pattern = "{ $.alert IS TRUE }"
+  # The jobs log one JSON line per event; alerts carry `"alert": true` and drift is the message
+  # `reconciliation_drift` (ledger/src/jobs/log.ts, reconciliation.ts).
+  drift_message = "reconciliation_drift"
+  log_metrics = {
+    AlertLines          = "{ $.alert IS TRUE }"
+    ReconciliationDrift = "{ ($.alert IS TRUE) && ($.msg = \"${local.drift_message}\") }"
+  }
+  log_metric_filters = {
+    for pair in setproduct(var.alert_log_group_names, keys(local.log_metrics)) :
+    "${pair[0]}|${pair[1]}" => { log_group_name = pair[0], metric = pair[1] }
+  }
 }
 
 resource "aws_sns_topic" "alarms" {
@@ -37,14 +46,14 @@ resource "aws_cloudwatch_metric_alarm" "dlq_depth" {
   tags                = var.tags
 }
 
-resource "aws_cloudwatch_log_metric_filter" "alerts" {
-  for_each       = toset(var.alert_log_group_names)
-  name           = "${var.name}-alerts"
-  log_group_name = each.key
-  pattern        = local.alert_filter_pattern
+resource "aws_cloudwatch_log_metric_filter" "job_logs" {
+  for_each       = local.log_metric_filters
+  name           = "${var.name}-${each.value.metric}"
+  log_group_name = each.value.log_group_name
+  pattern        = local.log_metrics[each.value.metric]
 
   metric_transformation {
-    name          = "AlertLines"
+    name          = each.value.metric
     namespace     = local.namespace
     value         = "1"
     default_value = "0"
@@ -53,7 +62,23 @@ resource "aws_cloudwatch_log_metric_filter" "alerts" {
 
 resource "aws_cloudwatch_metric_alarm" "reconciliation_drift" {
   alarm_name          = "${var.name}-reconciliation-drift"
-  alarm_description   = "A job logged an alert line (reconciliation drift: a balance or a rollup disagrees with the entries). See GET /admin/reconciliation."
+  alarm_description   = "Reconciliation found a balance or a rollup that disagrees with the entries. See GET /admin/reconciliation; drift is never fixed silently."
+  namespace           = local.namespace
+  metric_name         = "ReconciliationDrift"
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = 0
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [aws_sns_topic.alarms.arn]
+  tags                = var.tags
+  depends_on          = [aws_cloudwatch_log_metric_filter.job_logs]
+}
+
+resource "aws_cloudwatch_metric_alarm" "job_alerts" {
+  alarm_name          = "${var.name}-job-alerts"
+  alarm_description   = "A job logged an alert line (drift, or a hold expiry that could not be released); read the jobs log group."
   namespace           = local.namespace
   metric_name         = "AlertLines"
   statistic           = "Sum"
@@ -64,7 +89,7 @@ resource "aws_cloudwatch_metric_alarm" "reconciliation_drift" {
   treat_missing_data  = "notBreaching"
   alarm_actions       = [aws_sns_topic.alarms.arn]
   tags                = var.tags
-  depends_on          = [aws_cloudwatch_log_metric_filter.alerts]
+  depends_on          = [aws_cloudwatch_log_metric_filter.job_logs]
 }
 
 resource "aws_cloudwatch_metric_alarm" "target_5xx_rate" {

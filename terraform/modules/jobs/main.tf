@@ -134,7 +134,7 @@ resource "aws_lambda_function" "this" {
   for_each         = local.functions
   function_name    = "${var.name}-${each.key}"
   role             = aws_iam_role.function[each.key].arn
-  runtime          = "nodejs20.x"
+  runtime          = "nodejs22.x"
   architectures    = ["arm64"]
   handler          = each.value.handler
   filename         = data.archive_file.function[each.key].output_path
