@@ -248,6 +248,38 @@ describe('terraform: services, load balancers and the public surface', () => {
     return new RegExp(`^${regex}$`).test(path);
   }
 
+  /** Every path the ledger's route files declare (`path: '/x'`, `.get('/x'`), with parameters filled in. */
+  function ledgerRoutePaths(): string[] {
+    const paths = new Set<string>();
+    for (const dir of ['ledger/src/routes', 'ledger/src/owner/routes', 'ledger/src/pages/routes', 'ledger/src/stripe/routes', 'ledger/src/jobs/routes']) {
+      if (!existsSync(join(REPO, dir))) continue;
+      for (const file of readdirSync(join(REPO, dir))) {
+        if (file.includes('.test.')) continue;
+        const text = readFileSync(join(REPO, dir, file), 'utf8');
+        for (const match of text.matchAll(/(?:path:\s*|\.(?:get|post|put|patch|delete)\()'(\/[^']*)'/g)) {
+          paths.add(match[1]!.replace(/\{[^}]+\}|:[A-Za-z_]+/g, 'x'));
+        }
+      }
+    }
+    return [...paths].sort();
+  }
+
+  it('routes every path the ledger serves to the right load balancer (derived from its route files)', () => {
+    const lbScope = scopeOf('load_balancers');
+    const publicPaths = stringList(evaluate(lbScope, '${var.ledger_public_paths}'));
+    const privatePaths = stringList(evaluate(lbScope, '${var.ledger_private_paths}'));
+    const served = ledgerRoutePaths();
+    expect(served.length).toBeGreaterThan(10);
+    // The root of the public host belongs to the gateway; /dev/* exists only in local mode.
+    const NOT_PUBLISHED = new Set(['/']);
+    for (const path of served) {
+      if (NOT_PUBLISHED.has(path) || path.startsWith('/dev/')) continue;
+      const isPrivate = path.startsWith('/internal/') || path.startsWith('/admin');
+      expect(privatePaths.some((p) => matches(p, path)), `${path} on the internal load balancer`).toBe(isPrivate);
+      expect(publicPaths.some((p) => matches(p, path)), `${path} on the public load balancer`).toBe(!isPrivate);
+    }
+  });
+
   it('runs the gateway and the ledger as Fargate services with health checks, rollback and autoscaling', () => {
     for (const name of ['gateway_service', 'ledger_service']) {
       expect(mod(PROD).modules[name]!['source']).toBe('../../modules/ecs_service');
