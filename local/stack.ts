@@ -4,7 +4,7 @@
 import { startLedgerServer } from '../ledger/src/server';
 import { startGatewayServer } from '../gateway/src/server';
 import type { GatewayLimits, Logger } from '../gateway/src/services';
-import { type BedrockSimulator, startBedrockSimulator } from '../test/fakes/bedrock-simulator/index';
+import { type BedrockSimulator, type BedrockSimulatorOptions, startBedrockSimulator } from '../test/fakes/bedrock-simulator/index';
 import { LOCAL_AWS_CREDENTIALS } from './dynamodb-local';
 import { AdminClient } from './stack/admin-client';
 
@@ -14,8 +14,11 @@ export const DEMO_APP_USER_ID = 'demo-user';
 export interface StackOptions {
   dynamoEndpoint: string;
   tablePrefix: string;
-  /** true (default): start a simulator here; {endpoint}: use that Bedrock endpoint instead. */
-  simulator?: true | { endpoint: string };
+  /** true (default): start a simulator here; {endpoint}: use that Bedrock endpoint; 'aws': real Bedrock. */
+  simulator?: true | { endpoint: string } | 'aws';
+  bedrockRegion?: string;
+  /** Latency and chunking of the in-process simulator. */
+  simulatorOptions?: BedrockSimulatorOptions;
   ledgerPort?: number;
   gatewayPort?: number;
   serviceToken?: string;
@@ -67,12 +70,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   };
   try {
     let simulator: BedrockSimulator | undefined;
-    let bedrockEndpoint: string;
+    let bedrockEndpoint: string | undefined;
     if (options.simulator === undefined || options.simulator === true) {
-      simulator = await startBedrockSimulator();
+      simulator = await startBedrockSimulator(options.simulatorOptions);
       stops.push(() => simulator!.stop());
       bedrockEndpoint = simulator.url;
-    } else {
+    } else if (options.simulator !== 'aws') {
       bedrockEndpoint = options.simulator.endpoint;
     }
     const ledger = await startLedgerServer({
@@ -89,6 +92,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       ledgerUrl: ledger.url,
       serviceToken,
       bedrockEndpoint,
+      bedrockRegion: options.bedrockRegion,
       limits: options.gatewayLimits,
       log: options.gatewayLog,
     });

@@ -71,7 +71,14 @@ export async function startStream(
 
   let firstFrame = '';
   try {
-    iterator = (await services.upstream.converseStream(call.converse, abort.signal))[Symbol.asyncIterator]();
+    const idleTimer = setTimeout(() => abort.abort(), services.limits.upstreamIdleMs);
+    try {
+      iterator = (await services.upstream.converseStream(call.converse, abort.signal))[Symbol.asyncIterator]();
+    } catch (error) {
+      throw abort.signal.aborted ? new FleeexError('upstream_timeout', 'The model did not start answering in time.') : error;
+    } finally {
+      clearTimeout(idleTimer);
+    }
     const first = await nextEvent();
     firstFrame = first.done ? '' : translator.event(first.value);
     if (first.done) closed = true;
@@ -113,8 +120,9 @@ export async function startStream(
           }
         } catch (error) {
           if (cancelled) return;
-          void finish('upstream_error');
           abort.abort();
+          // Settled before the client sees the end, as for [DONE].
+          await finish('upstream_error');
           frame = toErrorEvent(error);
           closed = true;
           if (!(error instanceof FleeexError)) services.log.error('stream failed', { error: String(error) });

@@ -94,8 +94,24 @@ export const ChatMessageSchema = z.discriminatedUnion('role', [
 ]);
 export type ChatMessage = z.infer<typeof ChatMessageSchema>;
 
+/** Nesting allowed in caller JSON we forward (schemas, tool arguments): deeper would overflow serializers. */
+export const JSON_DEPTH_MAX = 64;
+
+/** True when `value` nests objects/arrays deeper than `max`. Iterative: safe on hostile input. */
+export function jsonDepthExceeds(value: unknown, max: number): boolean {
+  const stack: Array<{ value: unknown; depth: number }> = [{ value, depth: 0 }];
+  while (stack.length > 0) {
+    const { value: current, depth } = stack.pop()!;
+    if (typeof current !== 'object' || current === null) continue;
+    if (depth >= max) return true;
+    for (const child of Array.isArray(current) ? current : Object.values(current)) stack.push({ value: child, depth: depth + 1 });
+  }
+  return false;
+}
+
 const jsonSchemaObject = z
   .record(z.string(), z.unknown())
+  .refine((schema) => !jsonDepthExceeds(schema, JSON_DEPTH_MAX), { message: `a JSON schema may nest at most ${JSON_DEPTH_MAX} levels`, abort: true })
   .refine((schema) => JSON.stringify(schema).length <= TOOL_SCHEMA_BYTES_MAX, {
     message: `a JSON schema may be at most ${TOOL_SCHEMA_BYTES_MAX} bytes`,
   });

@@ -24,7 +24,7 @@ import type {
 import type { DocumentType } from '@smithy/types';
 import { FleeexError } from '../../../shared/errors';
 import { IMAGE_BYTES_MAX, IMAGES_MAX } from '../../../shared/limits';
-import type { ChatCompletionRequest, ChatMessage } from '../openai/chat-schemas';
+import { type ChatCompletionRequest, type ChatMessage, JSON_DEPTH_MAX, jsonDepthExceeds } from '../openai/chat-schemas';
 
 /** Upper-biased token estimate per image: Claude scales images to ~1.15 megapixels, ~1,600 tokens. */
 export const IMAGE_TOKENS_ESTIMATE = 1_600;
@@ -161,8 +161,8 @@ export function translateRequest(request: ChatCompletionRequest): TranslatedRequ
           } catch {
             throw invalid('Tool call arguments must be a JSON string.', `${param}.tool_calls[${j}].function.arguments`);
           }
-          if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-            throw invalid('Tool call arguments must encode a JSON object.', `${param}.tool_calls[${j}].function.arguments`);
+          if (typeof input !== 'object' || input === null || Array.isArray(input) || jsonDepthExceeds(input, JSON_DEPTH_MAX)) {
+            throw invalid(`Tool call arguments must encode a JSON object nested at most ${JSON_DEPTH_MAX} levels.`, `${param}.tool_calls[${j}].function.arguments`);
           }
           blocks.push({ toolUse: { toolUseId: call.id, name: call.function.name, input: input as DocumentType } });
           estimateTexts.push(call.function.name, argumentsText);
