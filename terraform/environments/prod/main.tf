@@ -231,6 +231,9 @@ module "ledger_service" {
   requests_per_target          = 3000
   request_count_resource_label = module.load_balancers.ledger_request_count_label
   log_retention_days           = var.log_retention_days
+
+  # Target groups must be attached to a listener before ECS can register tasks in them.
+  depends_on = [module.load_balancers]
 }
 
 module "gateway_service" {
@@ -265,6 +268,9 @@ module "gateway_service" {
   requests_per_target          = 6000
   request_count_resource_label = module.load_balancers.gateway_request_count_label
   log_retention_days           = var.log_retention_days
+
+  # Target groups must be attached to a listener before ECS can register tasks in them.
+  depends_on = [module.load_balancers]
 }
 
 # ---- jobs ------------------------------------------------------------------------------------------

@@ -106,7 +106,7 @@ resource "aws_cloudwatch_metric_alarm" "target_5xx_rate" {
 
   metric_query {
     id          = "rate"
-    expression  = "100 * errors / MAX([requests, 1])"
+    expression  = "IF(requests > 0, 100 * errors / requests, 0)"
     label       = "5xx percent"
     return_data = true
   }
