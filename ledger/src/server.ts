@@ -22,8 +22,8 @@ export interface LedgerServerOptions {
   host?: string;
   /** Create missing tables and seed prices before listening. */
   ensureTables?: boolean;
-  /** Mount the owner side (sign-in, wallet pages, connect, Stripe webhook); off when omitted. */
-  owner?: OwnerMountOptions;
+  /** The owner side (sign-in, wallet pages, connect, Stripe webhook): mounted unless `false`. */
+  owner?: OwnerMountOptions | false;
 }
 
 export interface LedgerServer {
@@ -48,9 +48,10 @@ export async function startLedgerServer(options: LedgerServerOptions): Promise<L
   const services: LedgerServices = { ledger: service, serviceTokens: options.serviceTokens, adminToken: options.adminToken };
   const app = createLedgerApp(services);
   let url = '';
-  const owner = options.owner
-    ? mountOwner(app, { core: service, dynamo: client, tablePrefix: options.tablePrefix, serverUrl: () => url }, options.owner)
-    : null;
+  const owner =
+    options.owner === false
+      ? null
+      : mountOwner(app, { core: service, dynamo: client, tablePrefix: options.tablePrefix, serverUrl: () => url }, options.owner ?? {});
   const host = options.host ?? '127.0.0.1';
   const { server, port } = await new Promise<{ server: ServerType; port: number }>((resolve) => {
     const server = serve({ fetch: app.fetch, port: options.port ?? 0, hostname: host }, (info) => resolve({ server, port: info.port }));

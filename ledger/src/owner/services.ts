@@ -53,7 +53,8 @@ export function createOwnerServices(options: OwnerServicesOptions): OwnerService
   const log = options.log ?? ((line) => console.log(JSON.stringify({ service: 'ledger', component: 'owner', ...line })));
   const publicUrl = () => (config.publicUrl ?? options.serverUrl()).replace(/\/+$/, '');
   const store = new OwnerStore(options.dynamo, options.tableName);
-  const localMailer = config.mode === 'local' && !options.mailer ? new LocalMailer(options.onSigninCode, now) : null;
+  const printCode = (mail: SigninMail) => console.log(`[ledger] local mode: sign-in code for ${mail.to} is ${mail.code}`);
+  const localMailer = config.mode === 'local' && !options.mailer ? new LocalMailer(options.onSigninCode ?? printCode, now) : null;
   const mailer = options.mailer ?? localMailer ?? sesMailer(config.mailFrom!);
   // Without a secret key the client is only used for webhook signatures (no API call is made).
   const stripe = new Stripe(config.stripeSecretKey ?? 'sk_test_local_mode_no_api_calls', options.stripeOptions ?? {});
