@@ -620,8 +620,9 @@ describe('deployment: environment, images and the edge option', () => {
     for (const entry of ['node_modules', '.git', '.env', 'terraform']) expect(ignore).toContain(entry);
   });
 
-  it('bundles every job function entry the Terraform names', async () => {
-    const { LAMBDA_ENTRIES } = await import('../../docker/entries');
+  it('bundles every job function entry the Terraform names, and the service entries exist', async () => {
+    const { LAMBDA_ENTRIES, SERVICE_ENTRIES } = await import('../../docker/entries');
+    for (const entry of Object.values(SERVICE_ENTRIES)) expect(existsSync(join(REPO, entry)), entry).toBe(true);
     const functions = mod('terraform/modules/jobs').locals['functions'] as Record<string, Body>;
     expect(LAMBDA_ENTRIES).toEqual(Object.fromEntries(Object.entries(functions).map(([name, fn]) => [name, fn['entry']])));
   });
