@@ -7,32 +7,45 @@
 
 const WORD_CHARS_PER_TOKEN = 4;
 
+// Character classes of the ASCII range, looked up rather than computed: counting runs over every prompt.
+const SPACE = 0;
+const WORD = 1;
+const OTHER = 2;
+const ASCII_CLASS = new Uint8Array(128).map((_, code) => {
+  if (code === 32 || (code >= 9 && code <= 13)) return SPACE;
+  if ((code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122)) return WORD;
+  return OTHER;
+});
+
+function classOf(code: number): number {
+  return code < 128 ? ASCII_CLASS[code]! : WORD;
+}
+
 function isWordCode(code: number): boolean {
-  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code > 127;
+  return classOf(code) === WORD;
 }
 
 function isSpaceCode(code: number): boolean {
-  return code === 32 || (code >= 9 && code <= 13);
+  return classOf(code) === SPACE;
 }
 
 /** Token count of `text` (no allocation; used for every input token count). */
 export function countSimulatorTokens(text: string): number {
   let tokens = 0;
   let wordLength = 0;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (isWordCode(code)) {
+  const length = text.length;
+  for (let i = 0; i < length; i++) {
+    const kind = classOf(text.charCodeAt(i));
+    if (kind === WORD) {
       wordLength++;
-      continue;
-    }
-    if (wordLength > 0) {
-      tokens += Math.ceil(wordLength / WORD_CHARS_PER_TOKEN);
+    } else {
+      // ceil(wordLength / 4) for a non-negative integer
+      tokens += (wordLength + WORD_CHARS_PER_TOKEN - 1) >> 2;
       wordLength = 0;
+      if (kind === OTHER) tokens++;
     }
-    if (!isSpaceCode(code)) tokens++;
   }
-  if (wordLength > 0) tokens += Math.ceil(wordLength / WORD_CHARS_PER_TOKEN);
-  return tokens;
+  return tokens + ((wordLength + WORD_CHARS_PER_TOKEN - 1) >> 2);
 }
 
 /**
