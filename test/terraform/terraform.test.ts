@@ -225,6 +225,10 @@ describe('terraform: queues, job functions and schedules', () => {
     expect(lambda['for_each']).toBe('${local.functions}');
     expect(lambda['runtime']).toMatch(/^nodejs2\d\.x$/);
     expect(one(lambda['logging_config'], 'logging_config')['log_group']).toBe('${aws_cloudwatch_log_group.function[each.key].name}');
+    // Lambda refuses to create a function that sets its reserved variables.
+    const environment = Object.keys(mod(PROD).modules['jobs']!['environment'] as Body);
+    for (const name of environment) expect(name).not.toMatch(/^(AWS_|_HANDLER$|LAMBDA_)/);
+    expect(environment).toContain('FLEEEX_TABLE_PREFIX');
   });
 
   it('schedules reconciliation and hold expiry with EventBridge Scheduler into the jobs queue', () => {
