@@ -49,6 +49,8 @@ function errorResponse(c: Context<GatewayEnv>, error: unknown): Response {
   }
   const { status, headers, body } = toErrorResponse(mapped);
   headers[REQUEST_ID_HEADER] = c.get('requestId') ?? '';
+  // The rest of an oversized body is never read: the connection cannot carry another request.
+  if (status === 413) headers.connection = 'close';
   return c.body(body, status, headers);
 }
 

@@ -62,7 +62,7 @@ describe('identity and permission', () => {
     expect(error.status).toBe(403);
     expect(error.code).toBe('wallet_not_authorized');
     expect(error.message).toContain('/v1/connect/sessions');
-    expect(error.headers.get('x-should-retry')).toBe('false');
+    expect(error.headers?.get('x-should-retry')).toBe('false');
   });
 
   it('403 after the owner revokes the grant', async () => {
@@ -91,7 +91,7 @@ describe('money', () => {
     const error = await apiError(broke.client.chat.completions.create(hello));
     expect(error.status).toBe(402);
     expect(error.code).toBe('insufficient_balance');
-    expect(error.headers.get('x-should-retry')).toBe('false');
+    expect(error.headers?.get('x-should-retry')).toBe('false');
   });
 
   it('402 app_cap_exceeded once the monthly cap is spent', async () => {
@@ -99,7 +99,7 @@ describe('money', () => {
     const error = await apiError(capped.client.chat.completions.create(hello));
     expect(error.status).toBe(402);
     expect(error.code).toBe('app_cap_exceeded');
-    expect(error.headers.get('x-should-retry')).toBe('false');
+    expect(error.headers?.get('x-should-retry')).toBe('false');
     expect(await capped.balance()).toBe(5_000_000);
   });
 
@@ -135,7 +135,7 @@ describe('upstream failures', () => {
         const error = await apiError(user.client.chat.completions.create({ ...hello, stream }));
         expect(error.status).toBe(status);
         expect(error.code).toBe(code);
-        if (status === 429) expect(Number(error.headers.get('retry-after'))).toBeGreaterThan(0);
+        if (status === 429) expect(Number(error.headers?.get('retry-after'))).toBeGreaterThan(0);
         expect(await user.balance()).toBe(before);
         expect(await user.available()).toBe(before);
       });
