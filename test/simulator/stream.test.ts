@@ -1,5 +1,5 @@
 // ConverseStream through the real SDK: same answer as Converse, tool-use streaming, cut-offs, pacing.
-import { type BedrockRuntimeClient, ConverseCommand, type ConverseStreamCommandInput, type ToolConfiguration } from '@aws-sdk/client-bedrock-runtime';
+import { type BedrockRuntimeClient, ConverseCommand, ConverseStreamCommand, type ConverseStreamCommandInput, type ToolConfiguration } from '@aws-sdk/client-bedrock-runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BedrockSimulator, countSimulatorTokens, startBedrockSimulator } from '../fakes/bedrock-simulator/index';
 import { collectStream, MODEL_ID, simulatorClient, userText } from './sdk';
@@ -76,6 +76,18 @@ describe('ConverseStream', () => {
     const streamed = await collectStream(client, { modelId: MODEL_ID, messages: userText('reply with 3000 words'), inferenceConfig: { maxTokens: 20_000 } });
     expect(streamed.usage?.outputTokens).toBe(3000);
     expect(countSimulatorTokens(streamed.content[0]!.text!)).toBe(3000);
+  });
+
+  it('takes tokens per delta from the x-sim-tokens-per-delta header', async () => {
+    const command = new ConverseStreamCommand({ modelId: MODEL_ID, messages: userText('reply with 30 words') });
+    command.middlewareStack.add((next) => (args) => {
+      (args.request as { headers: Record<string, string> }).headers['x-sim-tokens-per-delta'] = '10';
+      return next(args);
+    }, { step: 'build' });
+    const response = await client.send(command);
+    let deltas = 0;
+    for await (const event of response.stream!) if (event.contentBlockDelta) deltas++;
+    expect(deltas).toBe(3);
   });
 
   it('paces a stream: first token after ttft, then per-token delays', async () => {
