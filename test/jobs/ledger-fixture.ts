@@ -56,7 +56,8 @@ export async function pipelineFixture() {
       if (!(await relayOutboxOnce({ dynamo, sqs, ledgerTableName, queueUrl: queues.queueUrl, log })).more) break;
     }
     await eventually('usage queue drained', async () => {
-      await poller.pollOnce();
+      // Several batches at once, as Lambda runs concurrent invocations.
+      await Promise.all(Array.from({ length: 4 }, () => poller.pollOnce()));
       const depth = await queueDepth(sqs, queues.queueUrl);
       return depth.visible === 0 && depth.inFlight === 0;
     }, 30_000, 0);
