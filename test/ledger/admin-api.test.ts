@@ -138,8 +138,10 @@ describe('admin API', () => {
     const seen: number[] = [];
     let cursor: string | null = null;
     for (let page = 0; page < 10; page++) {
-      const query = cursor ? `?limit=2&cursor=${cursor}` : '?limit=2';
-      const body = await (await admin('GET', `/admin/wallets/${wallet.wallet_id}/entries${query}`)).json();
+      const query: string = cursor ? `?limit=2&cursor=${cursor}` : '?limit=2';
+      const body: { data: Array<{ balance_after_micros: number }>; next_cursor: string | null } = await (
+        await admin('GET', `/admin/wallets/${wallet.wallet_id}/entries${query}`)
+      ).json();
       for (const e of body.data) seen.push(e.balance_after_micros);
       cursor = body.next_cursor;
       if (!cursor) break;
