@@ -22,12 +22,12 @@ export type { LedgerPort } from './ports';
 
 const PAGE_PATHS = ['/', '/signin', '/signin/*', '/signout', '/wallet', '/wallet/*', '/connect/*', '/checkout/*', '/dev/*'];
 
-/** No framing (the consent page must not be clickjacked), no referrer (connect ids stay private). */
+/** No framing (the consent page must not be clickjacked); no referrer to other sites (connect ids stay private; same-origin keeps the Origin header CSRF checks read). */
 const pageHeaders: MiddlewareHandler = async function pageHeaders(c, next) {
   await next();
   c.header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'");
   c.header('x-frame-options', 'DENY');
-  c.header('referrer-policy', 'no-referrer');
+  c.header('referrer-policy', 'same-origin');
   c.header('x-content-type-options', 'nosniff');
   c.header('cache-control', 'no-store');
 };
