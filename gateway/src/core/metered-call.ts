@@ -5,7 +5,7 @@ import type { ConverseRequest } from '@aws-sdk/client-bedrock-runtime';
 import { randomId } from '../../../shared/api-keys';
 import type { CaptureResponse, HoldResponse, ReleaseRequest } from '../../../shared/contracts/ledger-internal';
 import type { FleeexError } from '../../../shared/errors';
-import { OUTPUT_TOKENS_REQUEST_MAX } from '../../../shared/limits';
+import { LEDGER_REQUEST_TIMEOUT_MS, OUTPUT_TOKENS_REQUEST_MAX } from '../../../shared/limits';
 import type { TokenUsage } from '../../../shared/pricing';
 import type { ChatCompletionRequest, ChatCompletionResponse } from '../openai/chat-schemas';
 import type { GatewayServices } from '../services';
@@ -35,15 +35,24 @@ export async function prepareCall(
   const inputTokensEstimate = services.estimator.estimate(translated.estimateTexts) + translated.fixedTokensEstimate;
   // The hold id is the idempotency key of every ledger call about this request: made before the first.
   const holdId = randomId('hold');
-  const hold = await services.ledger.hold({
-    hold_id: holdId,
-    api_key_hash: apiKeyHash,
-    app_user_id: appUserId,
-    model: request.model,
-    input_tokens_estimate: inputTokensEstimate,
-    // Unset: ask for the most the ledger allows; it clamps to the model's maximum and the wallet.
-    output_tokens_max: translated.outputTokensRequested ?? OUTPUT_TOKENS_REQUEST_MAX,
-  });
+  let hold: HoldResponse;
+  try {
+    hold = await services.ledger.hold({
+      hold_id: holdId,
+      api_key_hash: apiKeyHash,
+      app_user_id: appUserId,
+      model: request.model,
+      input_tokens_estimate: inputTokensEstimate,
+      // Unset: ask for the most the ledger allows; it clamps to the model's maximum and the wallet.
+      output_tokens_max: translated.outputTokensRequested ?? OUTPUT_TOKENS_REQUEST_MAX,
+    });
+  } catch (error) {
+    // No definite answer (timeouts, outage): the hold may exist without us knowing. Release it
+    // rather than leave money reserved until the hold expires.
+    const code = (error as FleeexError).code;
+    if (code === 'ledger_unavailable' || code === 'internal_error') services.background(releaseOrphan(services, holdId));
+    throw error;
+  }
   return {
     hold,
     converse: {
@@ -84,6 +93,22 @@ export async function releaseHold(services: GatewayServices, hold: HoldResponse,
     await services.ledger.release(hold.hold_id, { reason });
   } catch (error) {
     services.log.error('release failed', { hold_id: hold.hold_id, code: (error as FleeexError).code, error: String(error) });
+  }
+}
+
+/** Delay before a second release of a possibly orphaned hold: by then a late hold write has landed. */
+export const ORPHAN_RELEASE_RETRY_MS = LEDGER_REQUEST_TIMEOUT_MS;
+
+async function releaseOrphan(services: GatewayServices, holdId: string): Promise<void> {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, ORPHAN_RELEASE_RETRY_MS));
+    try {
+      await services.ledger.release(holdId, { reason: 'gateway_error' });
+      return;
+    } catch (error) {
+      const code = (error as FleeexError).code;
+      if (code !== 'hold_not_found') return;
+    }
   }
 }
 

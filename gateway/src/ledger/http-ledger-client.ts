@@ -46,7 +46,12 @@ export function httpLedgerClient(options: HttpLedgerClientOptions): LedgerPort {
   const timeoutMs = options.requestTimeoutMs ?? LEDGER_REQUEST_TIMEOUT_MS;
   const headers = { authorization: `Bearer ${options.serviceToken}`, 'content-type': 'application/json' };
 
-  async function call<T>(method: 'GET' | 'POST', path: string, body: unknown, schema: ZodLike<T>, attemptsMax: number): Promise<T> {
+  /**
+   * `settle`: captures and releases, which must land, retry on every 5xx. Other calls retry only when
+   * no ledger answered (network, timeout, a proxy's 5xx): a ledger that says it is busy has already
+   * retried inside, and the caller gets 503 with retry-after rather than a slower failure.
+   */
+  async function call<T>(method: 'GET' | 'POST', path: string, body: unknown, schema: ZodLike<T>, attemptsMax: number, settle = false): Promise<T> {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     let lastError: unknown;
     for (let attempt = 1; attempt <= attemptsMax; attempt++) {
@@ -58,14 +63,14 @@ export function httpLedgerClient(options: HttpLedgerClientOptions): LedgerPort {
         lastError = error;
         continue;
       }
-      if (response.status >= 500) {
-        lastError = new Error(`ledger answered ${response.status}`);
-        await response.body?.cancel();
-        continue;
-      }
       const json: unknown = await response.json().catch(() => undefined);
       if (response.ok) return schema.parse(json);
-      throw ledgerError(json, response.status);
+      const error = ledgerError(json, response.status);
+      if (response.status >= 500 && (settle || error.code === 'internal_error')) {
+        lastError = error;
+        continue;
+      }
+      throw error;
     }
     throw new FleeexError('ledger_unavailable', 'Billing is temporarily unavailable; retry shortly.', {
       retryAfterSeconds: 1,
@@ -79,9 +84,9 @@ export function httpLedgerClient(options: HttpLedgerClientOptions): LedgerPort {
   return {
     hold: (request) => call('POST', '/holds', request, HoldResponseSchema, HOLD_ATTEMPTS_MAX) as Promise<HoldResponse>,
     capture: (holdId, request) =>
-      call('POST', `/holds/${encodeURIComponent(holdId)}/capture`, request, CaptureResponseSchema, SETTLE_ATTEMPTS_MAX) as Promise<CaptureResponse>,
+      call('POST', `/holds/${encodeURIComponent(holdId)}/capture`, request, CaptureResponseSchema, SETTLE_ATTEMPTS_MAX, true) as Promise<CaptureResponse>,
     release: (holdId, request) =>
-      call('POST', `/holds/${encodeURIComponent(holdId)}/release`, request, ReleaseResponseSchema, SETTLE_ATTEMPTS_MAX) as Promise<ReleaseResponse>,
+      call('POST', `/holds/${encodeURIComponent(holdId)}/release`, request, ReleaseResponseSchema, SETTLE_ATTEMPTS_MAX, true) as Promise<ReleaseResponse>,
     async authenticate(apiKeyHash) {
       const now = Date.now();
       const cached = keyCache.get(apiKeyHash);
