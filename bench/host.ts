@@ -30,7 +30,13 @@ process.on('message', async (raw) => {
       send({
         type: 'sample',
         id: message.id,
-        sample: { cpu_us: cpu.user + cpu.system, rss_bytes: memory.rss, heap_used_bytes: memory.heapUsed },
+        sample: {
+          cpu_us: cpu.user + cpu.system,
+          rss_bytes: memory.rss,
+          heap_used_bytes: memory.heapUsed,
+          heap_total_bytes: memory.heapTotal,
+          array_buffers_bytes: memory.arrayBuffers,
+        },
       });
     } else if (message.type === 'stop') {
       await running?.stop();

@@ -34,8 +34,8 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const BENCHMARKS_PATH = fileURLToPath(new URL('../BENCHMARKS.md', import.meta.url));
 const TABLE_PREFIX = 'bench-';
-/** The slow simulator of the memory section: one token per delta, one delta every 100 ms. */
-const SLOW_PER_TOKEN_MS = 100;
+/** The slow simulator of the memory section: one token per delta, one delta a second. */
+const SLOW_PER_TOKEN_MS = 1_000;
 
 const ESTIMATOR_NAME = `gateway estimator (exact up to ${ENCODE_CHARS_MAX / 1024} K chars, then extrapolated)`;
 

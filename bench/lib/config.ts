@@ -9,14 +9,14 @@ export const SETTINGS = {
   /** Runs per figure; each figure reported is the median over runs. */
   runs: quick ? 1 : 5,
   /** Measured part of one closed-loop run. */
-  run_ms: quick ? 400 : 1_500,
+  run_ms: quick ? 400 : 1_000,
   /** Sent but not recorded at the start of each run (connections, JIT). */
-  warmup_ms: quick ? 100 : 300,
+  warmup_ms: quick ? 100 : 200,
   /** Once per target and mode before the latency matrix: 8 callers for this long. */
   stack_warmup_ms: quick ? 500 : 2_000,
   concurrencies: [1, 16, 64] as const,
   /** One open-loop step of the capacity search. */
-  capacity_step_ms: quick ? 500 : 1_500,
+  capacity_step_ms: quick ? 500 : 1_000,
   capacity_runs: quick ? 1 : 5,
   tokenizer_sizes_kb: [1, 10, 100] as const,
   tokenizer_run_ms: quick ? 100 : 400,

@@ -29,6 +29,10 @@ export interface HostSample {
   cpu_us: number;
   rss_bytes: number;
   heap_used_bytes: number;
+  /** V8 heap committed (used + free space V8 keeps): part of RSS. */
+  heap_total_bytes: number;
+  /** Memory of ArrayBuffers and Buffers (off the JS heap), as process.memoryUsage() reports it. */
+  array_buffers_bytes: number;
 }
 
 export type HostMessage =

@@ -7,10 +7,11 @@ import { type Call, closedLoop, openLoop } from '../lib/load';
 import type { Table } from '../lib/report';
 import { fmt, median, percentile } from '../lib/stats';
 
-const RATE_START_PER_S = 10;
+/** The search starts at half the rate one caller achieves back to back (and at least this). */
+const RATE_START_MIN_PER_S = 5;
 /** A step lasts long enough to give its p99 at least this many samples (within STEP_MS_MAX). */
-const STEP_SAMPLES_MIN = 100;
-const STEP_MS_MAX = 4_000;
+const STEP_SAMPLES_MIN = 50;
+const STEP_MS_MAX = 2_000;
 const RATE_MAX_PER_S = 20_000;
 const BISECT_STEPS = 3;
 /** A step fails when more than this share of its calls fail. */
@@ -52,7 +53,9 @@ async function oneRun(target: CapacityTarget): Promise<{ unloaded_p99_ms: number
   const limit = 2 * unloadedP99;
   let best: Step | null = null;
   let failedAt = Number.POSITIVE_INFINITY;
-  for (let rate = RATE_START_PER_S; rate <= RATE_MAX_PER_S; rate *= 2) {
+  const backToBackPerS = (unloaded.completed * 1000) / unloaded.elapsed_ms;
+  const start = Math.max(RATE_START_MIN_PER_S, Math.round(backToBackPerS / 2));
+  for (let rate = start; rate <= RATE_MAX_PER_S; rate *= 2) {
     const result = await step(target, rate, limit);
     if (!result.ok) {
       failedAt = rate;
@@ -114,7 +117,7 @@ export async function benchCapacity(
     columns: ['path', 'calls/s with p99 < 2x unloaded', 'unloaded p99 ms', 'p99 at that rate ms', 'gateway CPU % at that rate'],
     rows,
     notes: [
-      `Open loop at a fixed rate for ${SETTINGS.capacity_step_ms} ms per step (longer at low rates, to collect ${STEP_SAMPLES_MIN} samples, up to ${STEP_MS_MAX} ms; latency counted from when each call was due, so queueing is not hidden), rates doubling from ${RATE_START_PER_S}/s until a step fails, then ${BISECT_STEPS} bisection steps; a step fails when p99 > 2x the unloaded p99 (one caller, closed loop) or more than 1% of calls fail. Median of ${SETTINGS.capacity_runs} runs.`,
+      `Open loop at a fixed rate for ${SETTINGS.capacity_step_ms} ms per step (longer at low rates, to collect ${STEP_SAMPLES_MIN} samples, up to ${STEP_MS_MAX} ms; latency counted from when each call was due, so queueing is not hidden), rates doubling from half the back-to-back rate of one caller until a step fails, then ${BISECT_STEPS} bisection steps; a step fails when p99 > 2x the unloaded p99 (one caller, closed loop) or more than 1% of calls fail. Median of ${SETTINGS.capacity_runs} runs.`,
       'The load generator, the simulator, the ledger and DynamoDB Local share the same 2 cores as the gateway: the capacity of a gateway with cores of its own is higher.',
       'Gateway CPU %: gateway process CPU time / wall time during the highest passing step (100% = one core).',
     ],
