@@ -15,17 +15,33 @@ export function daySpan(from: string, to: string): number {
   return (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / MS_PER_DAY + 1;
 }
 
-export const UsageQuerySchema = z
-  .object({
-    from: UsageDaySchema,
-    to: UsageDaySchema,
-    group_by: UsageGroupBySchema.default('day'),
-  })
-  .refine((query) => daySpan(query.from, query.to) >= 1, { message: 'from must not be after to', path: ['from'] })
-  .refine((query) => daySpan(query.from, query.to) <= USAGE_QUERY_DAYS_MAX, {
-    message: `at most ${USAGE_QUERY_DAYS_MAX} days per query`,
-    path: ['to'],
-  });
+const UsageQueryFieldsSchema = z.object({
+  from: UsageDaySchema,
+  to: UsageDaySchema,
+  group_by: UsageGroupBySchema.default('day'),
+});
+
+function withDayRange<T extends z.ZodType<{ from: string; to: string }>>(schema: T) {
+  return schema
+    .refine((query) => daySpan(query.from, query.to) >= 1, { message: 'from must not be after to', path: ['from'] })
+    .refine((query) => daySpan(query.from, query.to) <= USAGE_QUERY_DAYS_MAX, {
+      message: `at most ${USAGE_QUERY_DAYS_MAX} days per query`,
+      path: ['to'],
+    });
+}
+
+export const UsageQuerySchema = withDayRange(UsageQueryFieldsSchema);
+/** Operators may leave app_id out: every app. */
+export const AdminUsageQuerySchema = withDayRange(
+  UsageQueryFieldsSchema.extend({
+    app_id: z
+      .string()
+      .min(1)
+      .max(128)
+      .regex(/^[A-Za-z0-9_-]+$/)
+      .optional(),
+  }),
+);
 export type UsageQuery = z.infer<typeof UsageQuerySchema>;
 
 const count = z.number().int().min(0);

@@ -1,0 +1,80 @@
+// `npm start` runs the whole pipeline in-process: the outbox relay loop, the usage consumer polling
+// local SQS (the same handler Lambda runs in production), and reconciliation on an interval.
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { LEDGER_TABLE, physicalTableName, ROLLUPS_TABLE } from '../store/tables';
+import { type JobLogger, logJob } from './log';
+import { type RelayResult, relayOutboxOnce } from './outbox-relay';
+import { startPeriodicJob } from './periodic';
+import { ensureUsageQueues, type UsageQueues } from './queues';
+import type { JobRouteServices } from './routes/services';
+import { createSqsPoller } from './sqs-poller';
+import { createUsageConsumer } from './usage-consumer';
+
+export const RELAY_INTERVAL_MS_DEFAULT = 250;
+export const RECONCILE_INTERVAL_MS_DEFAULT = 60_000;
+
+export interface StartJobsOptions {
+  dynamo: DynamoDBClient;
+  sqs: SQSClient;
+  tablePrefix: string;
+  /** From createJobRouteServices (the ledger server's): the schedule shares its one-at-a-time runs. */
+  jobServices: JobRouteServices;
+  /** Default `${tablePrefix}usage` (its DLQ: `-dlq` appended). */
+  queueName?: string;
+  relayIntervalMs?: number;
+  reconcileIntervalMs?: number;
+  /** Concurrent consumer pollers (Lambda's concurrent batches). */
+  pollers?: number;
+  log?: JobLogger;
+}
+
+export interface RunningJobs {
+  queues: UsageQueues;
+  /** One relay run now (queued behind a run in progress). */
+  relayNow(): Promise<RelayResult>;
+  stop(): Promise<void>;
+}
+
+export async function startJobs(options: StartJobsOptions): Promise<RunningJobs> {
+  const log = options.log ?? logJob;
+  const queues = await ensureUsageQueues(options.sqs, { queueName: options.queueName ?? `${options.tablePrefix}usage` });
+  const relay = startPeriodicJob({
+    name: 'outbox_relay',
+    intervalMs: options.relayIntervalMs ?? RELAY_INTERVAL_MS_DEFAULT,
+    run: () =>
+      relayOutboxOnce({
+        dynamo: options.dynamo,
+        sqs: options.sqs,
+        ledgerTableName: physicalTableName(options.tablePrefix, LEDGER_TABLE),
+        queueUrl: queues.queueUrl,
+        log,
+      }),
+    again: (result) => result.more,
+    log,
+  });
+  const consumer = createUsageConsumer({
+    dynamo: options.dynamo,
+    rollupsTableName: physicalTableName(options.tablePrefix, ROLLUPS_TABLE),
+    log,
+  });
+  const pollers = Array.from({ length: options.pollers ?? 2 }, () =>
+    createSqsPoller({ sqs: options.sqs, queueUrl: queues.queueUrl, handler: consumer, waitTimeSeconds: 1, log }),
+  );
+  for (const poller of pollers) poller.start();
+  const reconciliation = startPeriodicJob({
+    name: 'reconciliation',
+    intervalMs: options.reconcileIntervalMs ?? RECONCILE_INTERVAL_MS_DEFAULT,
+    run: () => options.jobServices.runReconciliation(),
+    // The wallet scan resumes at the next interval (bounded work per interval); only an expiry backlog hurries.
+    again: (run) => run.holds.more,
+    log,
+  });
+  return {
+    queues,
+    relayNow: relay.runNow,
+    async stop() {
+      await Promise.all([relay.stop(), reconciliation.stop(), ...pollers.map((poller) => poller.stop())]);
+    },
+  };
+}
