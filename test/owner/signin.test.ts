@@ -1,7 +1,7 @@
 // Sign-in over HTTP against DynamoDB Local: codes from the local outbox, bounded attempts and sends,
 // expiry, CSRF, session cookie flags, rotation and sign-out, one wallet per email.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SIGNIN_CODE_ATTEMPTS_MAX, SIGNIN_CODE_TTL_MS, SIGNIN_SENDS_PER_EMAIL_MAX } from '../../ledger/src/owner/limits';
+import { SIGNIN_CODE_ATTEMPTS_MAX, SIGNIN_CODE_TTL_MS, SIGNIN_SENDS_PER_EMAIL_MAX, WALLET_PAGE_ENTRIES } from '../../ledger/src/owner/limits';
 import { Browser, type OwnerStack, startOwnerStack } from './harness';
 
 let stack: OwnerStack;
@@ -143,5 +143,26 @@ describe('email code sign-in', () => {
     const browser = new Browser(stack.ledger.url);
     const where = await browser.signIn('next@example.com', codeFor, '//evil.example/x');
     expect(where).toBe('/wallet');
+  });
+
+  it('pages the wallet history and refuses out-of-range top-ups', async () => {
+    const browser = new Browser(stack.ledger.url);
+    await browser.signIn('pages@example.com', codeFor);
+    const walletId = await stack.ledger.owner!.signin.ensureWallet('pages@example.com');
+    for (let i = 0; i < WALLET_PAGE_ENTRIES + 5; i++) {
+      const response = await stack.admin(`/admin/wallets/${walletId}/adjustments`, { body: { amount_micros: 10_000, reason: 'test credit', idempotency_key: `page-${i}` } });
+      expect(response.status).toBe(201);
+    }
+    const first = await browser.page('/wallet');
+    expect(first.html.match(/data-testid="entry-adjustment"/g)).toHaveLength(WALLET_PAGE_ENTRIES);
+    const older = /href="(\/wallet\?cursor=\d+)#history-h"/.exec(first.html)![1]!;
+    const second = await browser.page(older);
+    expect(second.html.match(/data-testid="entry-adjustment"/g)).toHaveLength(5);
+    expect(second.html).not.toContain('>Older<');
+
+    for (const amount of ['4.99', '500.01', '10.001', 'ten']) {
+      const response = await browser.request('/wallet/topups', { form: { _csrf: first.csrf, preset: 'custom', custom_amount: amount } });
+      expect(response.status, amount).toBe(400);
+    }
   });
 });

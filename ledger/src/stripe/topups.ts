@@ -19,7 +19,7 @@
 // `charge.dispute.created` and `closed` move nothing: money moves only when Stripe moves it.
 import { randomId } from '../../../shared/api-keys';
 import { FleeexError } from '../../../shared/errors';
-import { centsToMicros } from '../../../shared/money';
+import { MICROS_PER_CENT, centsToMicros, formatEurCents } from '../../../shared/money';
 import { TOPUP_MAX_MICROS, TOPUP_MIN_MICROS } from '../owner/limits';
 import type { LedgerPort } from '../owner/ports';
 import type { OwnerStore, TopupItem } from '../owner/store';
@@ -57,8 +57,9 @@ export class TopupService {
 
   /** Creates the top-up and its checkout; returns where to send the owner to pay. */
   async start(input: { wallet_id: string; owner_email: string; amount_micros: number; success_url: string; cancel_url: string }): Promise<{ topup_id: string; url: string }> {
-    if (input.amount_micros < TOPUP_MIN_MICROS || input.amount_micros > TOPUP_MAX_MICROS || input.amount_micros % 10_000 !== 0) {
-      throw new FleeexError('topup_out_of_range', 'Choose an amount between €5.00 and €500.00, in whole cents.', { param: 'amount' });
+    if (input.amount_micros < TOPUP_MIN_MICROS || input.amount_micros > TOPUP_MAX_MICROS || input.amount_micros % MICROS_PER_CENT !== 0) {
+      const range = `€${formatEurCents(TOPUP_MIN_MICROS, 'ceil')} and €${formatEurCents(TOPUP_MAX_MICROS, 'floor')}`;
+      throw new FleeexError('topup_out_of_range', `Choose an amount between ${range}, in whole cents.`, { param: 'amount' });
     }
     const topup: TopupItem = {
       topup_id: randomId('top'),
