@@ -18,6 +18,7 @@ import {
   ReleaseResponseSchema,
 } from '../../../shared/contracts/ledger-internal';
 import { ConnectSessionSchema, ConnectStatusSchema } from '../../../shared/contracts/connect';
+import { AppUsageSchema } from '../../../shared/contracts/usage';
 import { APP_KEY_CACHE_TTL_MS, LEDGER_REQUEST_TIMEOUT_MS, LEDGER_RETRIES_MAX, PRICE_TABLE_CACHE_TTL_MS } from '../../../shared/limits';
 import type { LedgerPort } from './ledger-port';
 
@@ -112,6 +113,8 @@ export function httpLedgerClient(options: HttpLedgerClientOptions): LedgerPort {
     createConnectSession: (request) => call('POST', '/connect/sessions', request, ConnectSessionSchema, 1),
     connectStatus: (appId, appUserId) =>
       call('GET', `/connect/status?${new URLSearchParams({ app_id: appId, app_user_id: appUserId })}`, undefined, ConnectStatusSchema, HOLD_ATTEMPTS_MAX),
+    appUsage: (appId, query) =>
+      call('GET', `/apps/${encodeURIComponent(appId)}/usage?${new URLSearchParams(query)}`, undefined, AppUsageSchema, HOLD_ATTEMPTS_MAX),
   };
 }
 

@@ -11,6 +11,7 @@ import type {
   ReleaseResponse,
 } from '../../../shared/contracts/ledger-internal';
 import type { ConnectSession, ConnectStatus, InternalConnectSessionRequest } from '../../../shared/contracts/connect';
+import type { AppUsage, UsageQuery } from '../../../shared/contracts/usage';
 
 export interface LedgerPort {
   hold(request: HoldRequest): Promise<HoldResponse>;
@@ -21,4 +22,6 @@ export interface LedgerPort {
   /** Connect flow (issue 5). Optional so in-memory stand-ins (benchmarks) need not implement it. */
   createConnectSession?(request: InternalConnectSessionRequest): Promise<ConnectSession>;
   connectStatus?(appId: string, appUserId: string): Promise<ConnectStatus>;
+  /** An app's own usage from the rollups (issue 6). Optional for in-memory stand-ins. */
+  appUsage?(appId: string, query: UsageQuery): Promise<AppUsage>;
 }
