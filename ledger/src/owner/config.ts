@@ -37,8 +37,13 @@ export interface OwnerConfig {
   secureCookies: boolean;
 }
 
+/** Running on AWS (ECS, Lambda) without FLEEEX_ENV means production: dev pages must fail closed. */
+function onAws(env: Record<string, string | undefined>): boolean {
+  return Boolean(env['ECS_CONTAINER_METADATA_URI_V4'] || env['ECS_CONTAINER_METADATA_URI'] || env['AWS_EXECUTION_ENV']);
+}
+
 export function parseOwnerConfig(env: Record<string, string | undefined>): OwnerConfig {
-  const parsed = OwnerEnvSchema.safeParse(env);
+  const parsed = OwnerEnvSchema.safeParse({ ...env, FLEEEX_ENV: env['FLEEEX_ENV'] ?? (onAws(env) ? 'production' : undefined) });
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
     throw new Error(`invalid owner configuration: ${problems}`);

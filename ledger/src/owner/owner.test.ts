@@ -77,6 +77,8 @@ describe('configuration', () => {
 
   it('fails closed in production without every secret, naming what is missing', () => {
     expect(() => parseOwnerConfig({ FLEEEX_ENV: 'production' })).toThrow(/STRIPE_SECRET_KEY/);
+    // On ECS without FLEEEX_ENV: production, not local.
+    expect(() => parseOwnerConfig({ ECS_CONTAINER_METADATA_URI_V4: 'http://169.254.170.2/v4/x' })).toThrow(/FLEEEX_ENV=production/);
     const { FLEEEX_OWNER_SECRET: _secret, ...withoutSecret } = PRODUCTION_ENV;
     expect(() => parseOwnerConfig(withoutSecret)).toThrow(/FLEEEX_OWNER_SECRET/);
     expect(() => parseOwnerConfig({ STRIPE_SECRET_KEY: 'sk_test_1' })).toThrow(/STRIPE_WEBHOOK_SECRET/);
