@@ -6,9 +6,10 @@ import type { AppIdentity } from '../../../shared/contracts/ledger-internal';
 import { FleeexError } from '../../../shared/errors';
 import { APP_KEY_CACHE_TTL_MS } from '../../../shared/limits';
 import { apiKeyKey, appKey, appKeyListingKey } from '../store/keys';
-import type { LedgerTable, WriteOp } from '../store/port';
+import type { Item, LedgerTable, WriteOp } from '../store/port';
 import type { Clock } from './clock';
 import { str } from './item-fields';
+import { SingleFlight } from './single-flight';
 import { TtlCache } from './ttl-cache';
 
 const KEY_CACHE_SIZE_MAX = 10_000;
@@ -28,6 +29,7 @@ export interface CreatedKey {
 
 export class Apps {
   private readonly identities: TtlCache<AppIdentity>;
+  private readonly lookups = new SingleFlight<Item | undefined>();
 
   constructor(
     private readonly table: LedgerTable,
@@ -92,7 +94,7 @@ export class Apps {
   async authenticate(apiKeyHash: string): Promise<AppIdentity> {
     const cached = this.identities.get(apiKeyHash);
     if (cached) return cached;
-    const item = await this.table.get(apiKeyKey(apiKeyHash));
+    const item = await this.lookups.run(apiKeyHash, () => this.table.get(apiKeyKey(apiKeyHash)));
     if (item?.['status'] !== 'active') throw new FleeexError('invalid_api_key', 'the API key is not valid');
     const identity: AppIdentity = { app_id: str(item, 'app_id'), app_name: str(item, 'app_name'), key_id: str(item, 'key_id') };
     this.identities.set(apiKeyHash, identity);

@@ -11,6 +11,7 @@ import { GRANT_SK_PREFIX, appKey, grantKey, linkKey, walletKey } from '../store/
 import { ConditionFailedError, type Item, type LedgerTable } from '../store/port';
 import { type Clock, capPeriod } from './clock';
 import { int, intOrNull, str, strOrNull } from './item-fields';
+import { SingleFlight } from './single-flight';
 import { TtlCache } from './ttl-cache';
 
 const LINK_CACHE_SIZE_MAX = 10_000;
@@ -66,6 +67,7 @@ function checkCap(cap: number | null | undefined): void {
 
 export class Grants {
   private readonly links: TtlCache<string>;
+  private readonly lookups = new SingleFlight<Item | undefined>();
 
   constructor(
     private readonly table: LedgerTable,
@@ -80,7 +82,7 @@ export class Grants {
     const cacheKey = `${appId}\u0000${appUserId}`;
     const cached = this.links.get(cacheKey);
     if (cached) return cached;
-    const item = await this.table.get(linkKey(appId, appUserId));
+    const item = await this.lookups.run(cacheKey, () => this.table.get(linkKey(appId, appUserId)));
     if (!item) throw new FleeexError('wallet_not_authorized', 'this user has not authorized this app to use a wallet');
     const walletId = str(item, 'wallet_id');
     this.links.set(cacheKey, walletId);

@@ -19,7 +19,7 @@ import {
   holdAmountMicros,
   priceUsage,
 } from '../../../shared/pricing';
-import { HOLD_PENDING_GSI_PK, apiKeyKey, grantKey, holdKey } from '../store/keys';
+import { HOLD_PENDING_GSI_PK, apiKeyKey, grantKey, holdKey, walletKey } from '../store/keys';
 import { ConditionFailedError, type Item, type LedgerTable, type WriteOp } from '../store/port';
 import type { Apps } from './apps';
 import { type Clock, capPeriod } from './clock';
@@ -29,7 +29,9 @@ import type { Grants } from './grants';
 import { RESOLVED_HOLD_RETENTION_S, holdFromItem, holdResponse, storedCapture, storedRelease } from './hold-item';
 import type { Hold } from './hold-item';
 import { int, str } from './item-fields';
+import { KeyedLimiter } from './keyed-limiter';
 import type { PriceBook } from './prices';
+import { TtlCache } from './ttl-cache';
 import { type WalletViews, walletMoveOp } from './wallet-state';
 
 export interface Replayable<R> {
@@ -47,7 +49,13 @@ export interface HoldsDeps {
   holdTtlMs?: number;
 }
 
-const PREFLIGHT_CODES = new Set(['invalid_api_key', 'wallet_not_authorized', 'model_not_found']);
+/** Hold transactions one process sends at once for one wallet (they all race for the wallet item). */
+const HOLDS_IN_FLIGHT_PER_WALLET_MAX = 16;
+const SHORT_WALLET_HINT_TTL_MS = 1_000;
+const SHORT_WALLET_HINTS_MAX = 10_000;
+
+/** Refusals that a replay of an earlier, successful hold must not get. */
+const REPLAYABLE_REFUSALS = new Set(['invalid_api_key', 'wallet_not_authorized', 'model_not_found', 'insufficient_balance', 'app_cap_exceeded']);
 
 function holdFingerprint(req: HoldRequest): string {
   return JSON.stringify([req.api_key_hash, req.app_user_id, req.model, req.input_tokens_estimate, req.output_tokens_max]);
@@ -67,8 +75,19 @@ function resolvedAt(now: Date) {
   return { ':now_iso': now.toISOString(), ':purge': Math.floor(now.getTime() / 1000) + RESOLVED_HOLD_RETENTION_S };
 }
 
+interface Preflight {
+  app_id: string;
+  key_id: string;
+  wallet_id: string;
+  price: ModelPrice;
+  version: number;
+}
+
 export class Holds {
   private readonly holdTtlMs: number;
+  private readonly holdLimiter = new KeyedLimiter(HOLDS_IN_FLIGHT_PER_WALLET_MAX);
+  /** Wallets a hold recently found short (available seen), so the next holds check with a read first. */
+  private readonly shortWallets = new TtlCache<number>(SHORT_WALLET_HINT_TTL_MS, SHORT_WALLET_HINTS_MAX);
 
   constructor(private readonly deps: HoldsDeps) {
     this.holdTtlMs = deps.holdTtlMs ?? HOLD_TTL_MS;
@@ -76,32 +95,71 @@ export class Holds {
 
   async hold(req: HoldRequest): Promise<Replayable<HoldResponse>> {
     const fingerprint = holdFingerprint(req);
-    let preflight: { app_id: string; key_id: string; wallet_id: string; price: ModelPrice; version: number };
+    let preflight: Preflight;
     try {
       const identity = await this.deps.apps.authenticate(req.api_key_hash);
       const walletId = await this.deps.grants.linkedWallet(identity.app_id, req.app_user_id);
       const { version, price } = await this.deps.prices.currentModel(req.model);
       preflight = { app_id: identity.app_id, key_id: identity.key_id, wallet_id: walletId, price, version: version.version };
     } catch (error) {
-      // A replay answers with its first result even if the key, link or model has changed since.
-      if (error instanceof FleeexError && PREFLIGHT_CODES.has(error.code)) {
-        const existing = await this.deps.table.get(holdKey(req.hold_id));
-        if (existing) return this.replayHold(existing, fingerprint);
-      }
-      throw error;
+      return this.replayOrThrow(req, fingerprint, error);
     }
+    return this.holdLimiter.run(preflight.wallet_id, () => this.reserve(req, fingerprint, preflight));
+  }
+
+  /** A replay answers with its first result even if the key, link, model or balance has changed since. */
+  private async replayOrThrow(req: HoldRequest, fingerprint: string, error: unknown): Promise<Replayable<HoldResponse>> {
+    if (error instanceof FleeexError && REPLAYABLE_REFUSALS.has(error.code)) {
+      const existing = await this.deps.table.get(holdKey(req.hold_id));
+      if (existing) return this.replayHold(existing, fingerprint);
+    }
+    throw error;
+  }
+
+  private async reserve(
+    req: HoldRequest,
+    fingerprint: string,
+    preflight: Preflight,
+  ): Promise<Replayable<HoldResponse>> {
     const { price } = preflight;
     const requested = Math.min(req.output_tokens_max, price.output_tokens_max);
-    const floor = Math.min(requested, OUTPUT_TOKENS_MIN_AFFORDABLE);
+    const floor = Math.max(1, Math.min(requested, OUTPUT_TOKENS_MIN_AFFORDABLE));
     let tokens = requested;
     let walletLimit: number | undefined;
     let capLimit: number | undefined;
     let periodOverride: string | undefined;
+    const affordable = (budget: number) => affordableOutputTokens(price, req.input_tokens_estimate, requested, budget);
+    /** Shrinks the output tokens to what the known limits allow, or refuses with the binding limit's code. */
+    const clampOrRefuse = () => {
+      tokens = affordable(Math.min(walletLimit ?? Number.MAX_SAFE_INTEGER, capLimit ?? Number.MAX_SAFE_INTEGER));
+      if (tokens >= floor) return;
+      throw walletLimit !== undefined && affordable(walletLimit) < floor
+        ? new FleeexError('insufficient_balance', 'the wallet cannot pay for this call')
+        : new FleeexError('app_cap_exceeded', "this app has reached the wallet owner's monthly cap");
+    };
 
     for (let attempt = 0; attempt <= LEDGER_RETRIES_MAX; attempt++) {
       const now = this.deps.clock();
       const period = periodOverride ?? capPeriod(now);
       const amount = holdAmountMicros(price, req.input_tokens_estimate, tokens);
+      const seenShort = this.shortWallets.get(preflight.wallet_id);
+      if (walletLimit === undefined && seenShort !== undefined && seenShort < amount) {
+        // A hold just found this wallet short: confirm with a consistent read instead of a transaction
+        // that would likely fail. A refusal is only ever decided on what the table says now.
+        const wallet = await this.deps.table.get(walletKey(preflight.wallet_id));
+        if (!wallet) throw new FleeexError('wallet_not_authorized', 'the linked wallet does not exist');
+        const available = int(wallet, 'available_micros');
+        if (available < amount) {
+          walletLimit = available;
+          try {
+            clampOrRefuse();
+          } catch (refusal) {
+            return this.replayOrThrow(req, fingerprint, refusal);
+          }
+          continue;
+        }
+        this.shortWallets.delete(preflight.wallet_id);
+      }
       const expiresAtMs = now.getTime() + this.holdTtlMs;
       const hold: Hold = {
         hold_id: req.hold_id,
@@ -181,16 +239,9 @@ export class Holds {
           const wallet = error.itemAt(2);
           if (!wallet) throw new FleeexError('wallet_not_authorized', 'the linked wallet does not exist');
           walletLimit = int(wallet, 'available_micros');
+          this.shortWallets.set(preflight.wallet_id, walletLimit);
         }
-        const budget = Math.min(walletLimit ?? Number.MAX_SAFE_INTEGER, capLimit ?? Number.MAX_SAFE_INTEGER);
-        tokens = affordableOutputTokens(price, req.input_tokens_estimate, requested, budget);
-        if (tokens < floor || tokens === 0) {
-          const walletShort =
-            walletLimit !== undefined && affordableOutputTokens(price, req.input_tokens_estimate, requested, walletLimit) < Math.max(floor, 1);
-          throw walletShort
-            ? new FleeexError('insufficient_balance', 'the wallet cannot pay for this call')
-            : new FleeexError('app_cap_exceeded', "this app has reached the wallet owner's monthly cap");
-        }
+        clampOrRefuse();
       }
     }
     throw new FleeexError('ledger_unavailable', 'the wallet is too busy; retry');
