@@ -13,6 +13,7 @@ import { registerV1ConnectSessionsCreate } from './routes/v1_connect_sessions_cr
 import { registerV1ConnectStatus } from './routes/v1_connect_status';
 import { registerV1ModelsGet } from './routes/v1_models_get';
 import { registerV1ModelsList } from './routes/v1_models_list';
+import { registerV1Usage } from './routes/v1_usage';
 import type { GatewayEnv, GatewayServices } from './services';
 
 interface ZodIssueLike {
@@ -68,6 +69,7 @@ export function createGatewayApp(services: GatewayServices): OpenAPIHono<Gateway
   registerV1ModelsGet(app);
   registerV1ConnectSessionsCreate(app);
   registerV1ConnectStatus(app);
+  registerV1Usage(app);
   registerOpenApi(app);
   return app;
 }
