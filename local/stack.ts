@@ -2,6 +2,7 @@
 // (unless an endpoint is given) and the gateway, optionally seeded with a demo app, a demo wallet
 // holding 5.00 EUR and a grant for the demo user. Used by gateway tests and by `npm start`.
 import { startLedgerServer } from '../ledger/src/server';
+import { startLocalJobs } from '../ledger/src/jobs/local-runner';
 import { startGatewayServer } from '../gateway/src/server';
 import type { GatewayLimits, Logger } from '../gateway/src/services';
 import { type BedrockSimulator, type BedrockSimulatorOptions, startBedrockSimulator } from '../test/fakes/bedrock-simulator/index';
@@ -26,6 +27,8 @@ export interface StackOptions {
   seedDemo?: boolean;
   gatewayLimits?: Partial<GatewayLimits>;
   gatewayLog?: Logger;
+  /** Local SQS: when set, the usage pipeline runs too (outbox relay, rollups consumer, reconciliation). */
+  sqsEndpoint?: string;
 }
 
 export interface DemoSeed {
@@ -87,6 +90,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       ensureTables: true,
     });
     stops.push(() => ledger.stop());
+    if (options.sqsEndpoint) {
+      const jobs = await startLocalJobs({ dynamoEndpoint: options.dynamoEndpoint, sqsEndpoint: options.sqsEndpoint, tablePrefix: options.tablePrefix, jobServices: ledger.jobs });
+      stops.push(() => jobs.stop());
+    }
     const gateway = await startGatewayServer({
       port: options.gatewayPort,
       ledgerUrl: ledger.url,

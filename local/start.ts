@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { simulatorOptionsFromEnv, startBedrockSimulator } from '../test/fakes/bedrock-simulator/index';
 import { type LocalEnv, parseLocalEnv, usesRealBedrock } from './config';
 import { startDynamoDbLocal } from './dynamodb-local';
+import { startSqsLocal } from './sqs-local';
 import { type DemoSeed, type Stack, seedDemo, startStack } from './stack';
 
 const STATE_DIR = '.fleeex';
@@ -99,6 +100,10 @@ async function main(): Promise<void> {
       dynamoEndpoint = dynamo.endpoint;
     }
 
+    // The usage pipeline's queues (in-process local-aws-sqs; queues live as long as this process).
+    const sqs = await startSqsLocal();
+    stops.push(() => sqs.stop());
+
     const realBedrock = usesRealBedrock(env);
     let simulatorEndpoint: string | undefined;
     if (!realBedrock) {
@@ -117,6 +122,7 @@ async function main(): Promise<void> {
       serviceToken: env.FLEEEX_SERVICE_TOKEN ?? `svc_${randomHex(32)}`,
       adminToken: env.FLEEEX_ADMIN_TOKEN ?? `adm_${randomHex(32)}`,
       seedDemo: false,
+      sqsEndpoint: sqs.endpoint,
     });
     stops.push(() => stack.stop());
 

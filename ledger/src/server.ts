@@ -8,6 +8,8 @@ import type { LedgerServices } from './http/env';
 import { type OwnerMountOptions, mountOwner } from './owner/mount';
 import type { OwnerServices } from './owner/services';
 import { ensureTables } from './store/ensure-tables';
+import { createJobRouteServices } from './jobs/mount';
+import { type JobRouteServices, registerJobRoutes } from './jobs/routes';
 
 export interface LedgerServerOptions {
   /** A ready client, or an endpoint to build one for (DynamoDB Local). */
@@ -32,6 +34,8 @@ export interface LedgerServer {
   service: LedgerService;
   /** The owner side's services when mounted (tests read the local outbox through it). */
   owner: OwnerServices | null;
+  /** The jobs' route services (usage reports, reconciliation): startJobs() schedules through them. */
+  jobs: JobRouteServices;
   stop(): Promise<void>;
 }
 
@@ -47,6 +51,8 @@ export async function startLedgerServer(options: LedgerServerOptions): Promise<L
   if (options.ensureTables) await service.seedPricesIfEmpty();
   const services: LedgerServices = { ledger: service, serviceTokens: options.serviceTokens, adminToken: options.adminToken };
   const app = createLedgerApp(services);
+  const jobs = createJobRouteServices({ dynamo: client, tablePrefix: options.tablePrefix, holds: service.holds, clock: options.clock });
+  registerJobRoutes(app, jobs);
   let url = '';
   const owner =
     options.owner === false
@@ -62,6 +68,7 @@ export async function startLedgerServer(options: LedgerServerOptions): Promise<L
     port,
     service,
     owner,
+    jobs,
     stop: () =>
       new Promise<void>((resolve, reject) => {
         if ('closeAllConnections' in server) server.closeAllConnections();

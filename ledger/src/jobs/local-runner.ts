@@ -1,7 +1,7 @@
 // `npm start` runs the whole pipeline in-process: the outbox relay loop, the usage consumer polling
 // local SQS (the same handler Lambda runs in production), and reconciliation on an interval.
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { LEDGER_TABLE, physicalTableName, ROLLUPS_TABLE } from '../store/tables';
 import { type JobLogger, logJob } from './log';
 import { type RelayResult, relayOutboxOnce } from './outbox-relay';
@@ -75,6 +75,24 @@ export async function startJobs(options: StartJobsOptions): Promise<RunningJobs>
     relayNow: relay.runNow,
     async stop() {
       await Promise.all([relay.stop(), reconciliation.stop(), ...pollers.map((poller) => poller.stop())]);
+    },
+  };
+}
+
+/** startJobs against local endpoints (DynamoDB Local, local-aws-sqs), owning its clients. */
+export async function startLocalJobs(
+  options: { dynamoEndpoint: string; sqsEndpoint: string } & Omit<StartJobsOptions, 'dynamo' | 'sqs'>,
+): Promise<RunningJobs> {
+  const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+  const dynamo = new DynamoDBClient({ endpoint: options.dynamoEndpoint, region: 'local', credentials });
+  const sqs = new SQSClient({ endpoint: options.sqsEndpoint, region: 'us-east-1', credentials });
+  const jobs = await startJobs({ ...options, dynamo, sqs });
+  return {
+    ...jobs,
+    async stop() {
+      await jobs.stop();
+      dynamo.destroy();
+      sqs.destroy();
     },
   };
 }
