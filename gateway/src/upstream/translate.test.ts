@@ -82,7 +82,6 @@ describe('responses', () => {
         stopReason: 'tool_use',
         usage: { inputTokens: 10, outputTokens: 5, totalTokens: 15 },
         metrics: { latencyMs: 1 },
-        $metadata: {},
       },
       { id: 'x', created: 1, model: 'm', structuredOutputTool: null },
       { input_tokens: 10, output_tokens: 5, cache_read_input_tokens: 4 },
