@@ -21,6 +21,8 @@ export const LedgerConfigSchema = z.object({
   FLEEEX_HOLD_TTL_MS: z.coerce.number().int().min(1_000).max(24 * 3600 * 1000).default(HOLD_TTL_MS),
   /** Create missing tables and seed the price table at start (local runs; Terraform owns them in AWS). */
   FLEEEX_ENSURE_TABLES: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  /** The usage queue (SQS): when set, this process relays the ledger outbox to it (production). */
+  FLEEEX_USAGE_QUEUE_URL: z.url().optional(),
 });
 export type LedgerConfig = z.infer<typeof LedgerConfigSchema>;
 

@@ -1,5 +1,6 @@
 // Node entry point of the ledger service: parse the environment, start, stop cleanly on SIGTERM.
 import { parseLedgerConfig } from './config';
+import { startServiceRelay } from './jobs/relay-loop';
 import { startLedgerServer } from './server';
 
 const config = parseLedgerConfig(process.env);
@@ -14,10 +15,13 @@ const server = await startLedgerServer({
   ensureTables: config.FLEEEX_ENSURE_TABLES,
 });
 console.log(`[ledger] listening on ${server.url}`);
+const relay = config.FLEEEX_USAGE_QUEUE_URL
+  ? startServiceRelay({ region: config.AWS_REGION, dynamoEndpoint: config.DYNAMODB_ENDPOINT, tablePrefix: config.FLEEEX_TABLE_PREFIX, queueUrl: config.FLEEEX_USAGE_QUEUE_URL })
+  : undefined;
 
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {
-    server.stop().then(
+    Promise.all([relay?.stop(), server.stop()]).then(
       () => process.exit(0),
       () => process.exit(1),
     );

@@ -2,16 +2,16 @@
 // local SQS (the same handler Lambda runs in production), and reconciliation on an interval.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { LEDGER_TABLE, physicalTableName, ROLLUPS_TABLE } from '../store/tables';
+import { physicalTableName, ROLLUPS_TABLE } from '../store/tables';
 import { type JobLogger, logJob } from './log';
-import { type RelayResult, relayOutboxOnce } from './outbox-relay';
+import type { RelayResult } from './outbox-relay';
 import { startPeriodicJob } from './periodic';
 import { ensureUsageQueues, type UsageQueues } from './queues';
+import { startOutboxRelay } from './relay-loop';
 import type { JobRouteServices } from './routes/services';
 import { createSqsPoller } from './sqs-poller';
 import { createUsageConsumer } from './usage-consumer';
 
-export const RELAY_INTERVAL_MS_DEFAULT = 250;
 export const RECONCILE_INTERVAL_MS_DEFAULT = 60_000;
 
 export interface StartJobsOptions {
@@ -39,18 +39,12 @@ export interface RunningJobs {
 export async function startJobs(options: StartJobsOptions): Promise<RunningJobs> {
   const log = options.log ?? logJob;
   const queues = await ensureUsageQueues(options.sqs, { queueName: options.queueName ?? `${options.tablePrefix}usage` });
-  const relay = startPeriodicJob({
-    name: 'outbox_relay',
-    intervalMs: options.relayIntervalMs ?? RELAY_INTERVAL_MS_DEFAULT,
-    run: () =>
-      relayOutboxOnce({
-        dynamo: options.dynamo,
-        sqs: options.sqs,
-        ledgerTableName: physicalTableName(options.tablePrefix, LEDGER_TABLE),
-        queueUrl: queues.queueUrl,
-        log,
-      }),
-    again: (result) => result.more,
+  const relay = startOutboxRelay({
+    dynamo: options.dynamo,
+    sqs: options.sqs,
+    tablePrefix: options.tablePrefix,
+    queueUrl: queues.queueUrl,
+    intervalMs: options.relayIntervalMs,
     log,
   });
   const consumer = createUsageConsumer({
