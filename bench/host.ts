@@ -31,6 +31,7 @@ process.on('message', async (raw) => {
         type: 'sample',
         id: message.id,
         sample: {
+          monotonic_us: Number(process.hrtime.bigint() / 1000n),
           cpu_us: cpu.user + cpu.system,
           rss_bytes: memory.rss,
           heap_used_bytes: memory.heapUsed,

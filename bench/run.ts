@@ -28,6 +28,7 @@ import {
   whereTimeGoesTable,
 } from './sections/latency';
 import { benchMemory } from './sections/memory';
+import { benchProfile } from './sections/profile';
 import { benchCallCpuByPromptSize, benchTokenizer } from './sections/tokenizer';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -76,7 +77,7 @@ async function main(): Promise<void> {
 
   const hosts: Host[] = [];
   let dynamo: DynamoDbLocal | undefined;
-  const needsStack = ['tokenizer', 'latency', 'capacity', 'memory', 'ledger'].some(sectionEnabled);
+  const needsStack = ['tokenizer', 'profile', 'latency', 'capacity', 'memory', 'ledger'].some(sectionEnabled);
   try {
     if (needsStack) {
       log('starting DynamoDB Local, the simulator, the ledger and two gateways...');
@@ -107,6 +108,13 @@ async function main(): Promise<void> {
         show(floorVsFleeexTable(results, fmt));
         show(whereTimeGoesTable(results, fmt));
         closing.latency = results;
+      }
+
+      if (sectionEnabled('profile')) {
+        log('profile of the gateway...');
+        const { table, shares } = await benchProfile(simulator.url, log);
+        show(table);
+        closing.profile = shares;
       }
 
       if (sectionEnabled('tokenizer') && proxyOnly && closing.tokenizer) {

@@ -2,6 +2,7 @@
 // met or missed, with why and what design would meet it. Built from this run's figures only.
 import type { CapacityFigure } from '../sections/capacity';
 import { type CellFigures, cellKey, FLOOR, FULL_PATH, PROXY_ONLY } from '../sections/latency';
+import type { ProfileShare } from '../sections/profile';
 import type { TokenizerFigure } from '../sections/tokenizer';
 import { fmt } from './stats';
 
@@ -19,6 +20,7 @@ export interface ClosingInputs {
   ledger?: LedgerFigures;
   /** Gateway CPU per non-streamed call by prompt size in KB (in-memory ledger). */
   call_cpu_us_by_kb?: Map<number, number>;
+  profile?: ProfileShare[];
 }
 
 /** The estimator the gateway uses, when measured; otherwise whole-prompt tiktoken. */
@@ -44,37 +46,40 @@ export function closingNote(inputs: ClosingInputs): string {
   const floor = cell(FLOOR, 'non-stream', 1);
   const proxy = cell(PROXY_ONLY, 'non-stream', 1);
   const full = cell(FULL_PATH, 'non-stream', 1);
-  const estimate1 = estimateMs(inputs, 1);
   const estimate100 = estimateMs(inputs, 100);
 
-  // 1. The three largest costs per call (one caller at a time, non-streamed, p50).
+  // 1. The largest costs per call: the ledger round trips (wall time, from the matrix) against the
+  // gateway's CPU split by the profile (share x the unprofiled CPU per call).
   const costs: Array<{ name: string; ms: number; detail: string }> = [];
   if (proxy && full) {
     costs.push({
-      name: 'the ledger round trips (hold before the call, capture after it)',
+      name: 'the ledger round trips (hold before the upstream call, capture after it)',
       ms: full.p50_ms - proxy.p50_ms,
-      detail: 'two HTTP calls to the ledger, each one DynamoDB Local transaction',
+      detail: 'p50 wall time added by the real ledger over the in-memory stand-in: two HTTP calls, each one DynamoDB Local transaction',
     });
   }
-  if (floor && proxy) {
-    const estimateShare = Number.isFinite(estimate1.ms) ? estimate1.ms : 0;
+  const cpuPerCallUs = proxy?.cpu_us_per_call ?? Number.NaN;
+  if (inputs.profile && Number.isFinite(cpuPerCallUs)) {
+    for (const { group, share } of inputs.profile) {
+      costs.push({
+        name: group,
+        ms: (share * cpuPerCallUs) / 1000,
+        detail: `${fmt(share * 100, 0)}% of the gateway's ${fmt(cpuPerCallUs, 0)} µs CPU per call`,
+      });
+    }
+  } else if (floor && proxy) {
     costs.push({
-      name: 'the gateway itself (HTTP in and out, auth, validation, OpenAI<->Converse translation, a second SDK hop)',
-      ms: proxy.p50_ms - floor.p50_ms - estimateShare,
-      detail: `its process spends ${fmt(proxy.cpu_us_per_call, 0)} µs of CPU per call (in-memory ledger) and ${fmt(full?.cpu_us_per_call ?? Number.NaN, 0)} µs on the full path`,
-    });
-  }
-  if (Number.isFinite(estimate1.ms)) {
-    costs.push({
-      name: 'the tokenizer estimate of the prompt',
-      ms: estimate1.ms,
-      detail: `${estimate1.estimator} on the 1 KB bench prompt; ${fmt(estimate100.ms, 2)} ms at 100 KB`,
+      name: 'the gateway itself (no profile in this run)',
+      ms: proxy.p50_ms - floor.p50_ms,
+      detail: `p50 added by the gateway with the in-memory ledger; ${fmt(cpuPerCallUs, 0)} µs CPU per call`,
     });
   }
   costs.sort((a, b) => b.ms - a.ms);
-  lines.push('Largest costs per call (one caller, non-streamed, median of p50 differences):', '');
+  lines.push('Largest costs per call (one caller, non-streamed):', '');
   if (costs.length === 0) lines.push('- not measured in this run');
   for (const [i, cost] of costs.slice(0, 3).entries()) lines.push(`${i + 1}. ${cost.name}: ${fmt(cost.ms, 2)} ms (${cost.detail}).`);
+  const next = costs.slice(3, 6).map((cost) => `${cost.name} ${fmt(cost.ms, 2)} ms`);
+  if (next.length) lines.push('', `Then: ${next.join('; ')}.`);
   lines.push('');
 
   // 2. Targets.

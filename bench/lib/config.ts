@@ -18,6 +18,8 @@ export const SETTINGS = {
   /** One open-loop step of the capacity search. */
   capacity_step_ms: quick ? 500 : 1_000,
   capacity_runs: quick ? 1 : 5,
+  /** Each of the two load phases under the profiler. */
+  profile_ms: quick ? 1_000 : 3_000,
   tokenizer_sizes_kb: [1, 10, 100] as const,
   tokenizer_run_ms: quick ? 100 : 400,
   memory_streams: quick ? 200 : 1_000,

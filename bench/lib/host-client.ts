@@ -26,9 +26,13 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-export async function spawnHost(role: HostRole, options: Record<string, unknown> = {}): Promise<Host> {
+export async function spawnHost(
+  role: HostRole,
+  options: Record<string, unknown> = {},
+  extraExecArgv: readonly string[] = [],
+): Promise<Host> {
   const child: ChildProcess = fork(HOST_ENTRY, [], {
-    execArgv: ['--import', 'tsx', '--expose-gc'],
+    execArgv: ['--import', 'tsx', '--expose-gc', ...extraExecArgv],
     env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   });

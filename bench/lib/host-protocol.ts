@@ -25,6 +25,8 @@ export interface HostStop {
 export type ParentMessage = HostStart | HostSampleRequest | HostStop;
 
 export interface HostSample {
+  /** The host's monotonic clock (CLOCK_MONOTONIC, as V8's profiler stamps samples), microseconds. */
+  monotonic_us: number;
   /** Process CPU time since start, microseconds (user + system). */
   cpu_us: number;
   rss_bytes: number;
