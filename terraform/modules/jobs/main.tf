@@ -111,6 +111,13 @@ data "aws_iam_policy_document" "jobs" {
     resources = [var.rollups_table_arn]
   }
 
+  # Reconciliation records its runs, scan cursor and drift reports (RECON#, DRIFT items) in the rollups table.
+  statement {
+    sid       = "RecordReconciliation"
+    actions   = ["dynamodb:PutItem", "dynamodb:UpdateItem"]
+    resources = [var.rollups_table_arn]
+  }
+
   statement {
     sid       = "WriteLogs"
     actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
