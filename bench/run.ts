@@ -151,9 +151,9 @@ async function main(): Promise<void> {
         log('memory...');
         const slow = await spawnHost('simulator', { per_token_ms: SLOW_PER_TOKEN_MS, tokens_per_delta: 1 });
         hosts.push(slow);
-        const { table, rss_kb_per_stream } = await benchMemory(slow.url, log);
+        const { table, figures } = await benchMemory(slow.url, log);
         show(table);
-        closing.rss_kb_per_stream = rss_kb_per_stream;
+        closing.memory = figures;
       }
 
       if (sectionEnabled('ledger')) {
@@ -176,6 +176,8 @@ async function main(): Promise<void> {
     `Command: \`${SETTINGS.quick ? 'BENCH_QUICK=1 ' : ''}npm run bench\` (took ${elapsedS} s).`,
     '',
     machine.markdown,
+    '',
+    'How it runs: `bench/run.ts` is the load generator (one process); the Bedrock simulator, the ledger and each gateway run in host processes of their own (`bench/host.ts`, driven over IPC, which report their own `process.cpuUsage()` and memory), and DynamoDB Local is its own Java process; loopback only. `BENCH_QUICK=1` makes a smoke run (one short run per figure); `BENCH_ONLY=tokenizer,profile,latency,capacity,memory,ledger` runs only the named sections. No benchmark is part of `npm test`.',
     '',
     ...(SETTINGS.quick ? ['**Quick smoke run (BENCH_QUICK=1): one short run per figure, not the median of five. Do not quote these numbers.**', ''] : []),
     ...(missing.length ? ['Not measured (a part did not start):', '', ...missing.map((m) => `- ${m}`), ''] : []),

@@ -2,6 +2,7 @@
 // met or missed, with why and what design would meet it. Built from this run's figures only.
 import type { CapacityFigure } from '../sections/capacity';
 import { type CellFigures, cellKey, FLOOR, FULL_PATH, PROXY_ONLY } from '../sections/latency';
+import type { MemoryFigures } from '../sections/memory';
 import type { ProfileShare } from '../sections/profile';
 import type { TokenizerFigure } from '../sections/tokenizer';
 import { fmt } from './stats';
@@ -16,7 +17,7 @@ export interface ClosingInputs {
   tokenizer?: TokenizerFigure[];
   latency?: Map<string, CellFigures>;
   capacity?: Map<string, CapacityFigure>;
-  rss_kb_per_stream?: number;
+  memory?: MemoryFigures;
   ledger?: LedgerFigures;
   /** Gateway CPU per non-streamed call by prompt size in KB (in-memory ledger). */
   call_cpu_us_by_kb?: Map<number, number>;
@@ -104,12 +105,16 @@ export function closingNote(inputs: ClosingInputs): string {
         ? ' Why: every call makes two sequential ledger round trips (hold, then capture), each an HTTP hop plus a DynamoDB Local TransactWriteItems that costs milliseconds of JVM time on this machine; under load they queue behind each other on the same two cores. What would meet it: take the capture off the response path (respond, then capture from a durable queue with the hold as the bound), keep the hold as the only synchronous write, and on real DynamoDB (single-digit ms transactions on separate hardware) the same path fits the budget.'
         : ''),
   );
-  const rss = inputs.rss_kb_per_stream ?? Number.NaN;
+  const memory = inputs.memory;
+  const rss = memory?.rss_kb_per_stream ?? Number.NaN;
   const rssMet = Number.isFinite(rss) ? rss <= 64 : null;
   lines.push(
-    `- At most 64 KB of memory per open stream: ${verdict(rssMet)}: ${fmt(rss, 1)} KB RSS per stream.` +
+    `- At most 64 KB of memory per open stream: ${verdict(rssMet)}: ${fmt(rss, 1)} KB RSS per stream` +
+      (memory
+        ? `, of which the JS heap ${fmt(memory.heap_used_kb_per_stream, 1)} KB used (${fmt(memory.heap_committed_kb_per_stream, 1)} KB committed by V8) and Buffers ${fmt(memory.buffers_kb_per_stream, 1)} KB; the rest is native memory (two sockets per stream, inbound and upstream, with their HTTP parsers, and the allocator's slack).`
+        : '.') +
       (rssMet === false
-        ? ' Why: each open stream holds a Hono request context, a web ReadableStream pair, an AWS SDK response with its event-stream decoder and an upstream socket with its buffers. What would meet it: a leaner per-stream pipeline (node:http response written directly, one shared decoder state per stream, small highWaterMarks) and HTTP keep-alive pooling to the upstream.'
+        ? ' Why: each open stream keeps a chain of objects alive for its whole life: the Hono context and web Request/Response with a ReadableStream pair on the client side, the AWS SDK response with its event-stream decoder and the upstream socket on the other, plus V8 keeping the heap larger than what is live. What would meet it: write the SSE bytes straight to the node:http response (no web-stream pair per stream), decode the upstream event stream with one small state machine per stream instead of the SDK\'s stream stack, and cap V8\'s young generation (--max-semi-space-size) so committed heap tracks the live heap.'
         : ''),
   );
   // The estimator is "the bottleneck" when it is the larger part of the gateway's CPU for a call.

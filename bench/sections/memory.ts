@@ -15,10 +15,17 @@ const OPEN_BATCH = 100;
 const WARMUP_STREAMS = 50;
 const SLOW_PROMPT = `Please reply with 2000 words about this.\n${promptText(512)}`;
 
+export interface MemoryFigures {
+  rss_kb_per_stream: number;
+  heap_used_kb_per_stream: number;
+  heap_committed_kb_per_stream: number;
+  buffers_kb_per_stream: number;
+}
+
 export async function benchMemory(
   slowSimulatorUrl: string,
   log: (line: string) => void,
-): Promise<{ table: Table; rss_kb_per_stream: number }> {
+): Promise<{ table: Table; figures: MemoryFigures }> {
   const perStreamRss: number[] = [];
   const perStreamHeap: number[] = [];
   const perStreamBuffers: number[] = [];
@@ -72,5 +79,13 @@ export async function benchMemory(
       'RSS includes sockets\' kernel-side buffers only as far as they are charged to the process (they mostly are not); the client side of each stream lives in the bench process and is not counted.',
     ],
   };
-  return { table, rss_kb_per_stream: median(perStreamRss) / 1024 };
+  return {
+    table,
+    figures: {
+      rss_kb_per_stream: median(perStreamRss) / 1024,
+      heap_used_kb_per_stream: median(perStreamHeap) / 1024,
+      heap_committed_kb_per_stream: median(perStreamHeapTotal) / 1024,
+      buffers_kb_per_stream: median(perStreamBuffers) / 1024,
+    },
+  };
 }
