@@ -2,7 +2,7 @@
 // happens to the client: the provider's usage when it arrived, otherwise an estimate of what was
 // produced; a release when the provider failed before producing anything.
 import type { ConverseRequest } from '@aws-sdk/client-bedrock-runtime';
-import { randomId } from '../../../shared/api-keys';
+import { fastRandomId } from '../ids';
 import type { CaptureResponse, HoldResponse, ReleaseRequest } from '../../../shared/contracts/ledger-internal';
 import type { FleeexError } from '../../../shared/errors';
 import { LEDGER_REQUEST_TIMEOUT_MS, OUTPUT_TOKENS_REQUEST_MAX } from '../../../shared/limits';
@@ -34,7 +34,7 @@ export async function prepareCall(
   const translated = translateRequest(request);
   const inputTokensEstimate = services.estimator.estimate(translated.estimateTexts) + translated.fixedTokensEstimate;
   // The hold id is the idempotency key of every ledger call about this request: made before the first.
-  const holdId = randomId('hold');
+  const holdId = fastRandomId('hold');
   let hold: HoldResponse;
   try {
     hold = await services.ledger.hold({

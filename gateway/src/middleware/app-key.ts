@@ -6,6 +6,19 @@ import { hashApiKey, looksLikeApiKey } from '../../../shared/api-keys';
 import { FleeexError } from '../../../shared/errors';
 import type { GatewayEnv } from '../services';
 
+/** Hashes of recently seen keys, so a busy app's key is not re-hashed on every call. Bounded. */
+const HASH_CACHE_ENTRIES_MAX = 10_000;
+const hashByKey = new Map<string, string>();
+
+async function hashOf(apiKey: string): Promise<string> {
+  const cached = hashByKey.get(apiKey);
+  if (cached !== undefined) return cached;
+  const hash = await hashApiKey(apiKey);
+  if (hashByKey.size >= HASH_CACHE_ENTRIES_MAX) hashByKey.clear();
+  hashByKey.set(apiKey, hash);
+  return hash;
+}
+
 export function requireAppKey(): MiddlewareHandler<GatewayEnv> {
   return async function requireAppKeyMiddleware(c, next) {
     const header = c.req.header('authorization');
@@ -14,7 +27,7 @@ export function requireAppKey(): MiddlewareHandler<GatewayEnv> {
     if (!match || !looksLikeApiKey(match[1]!)) {
       throw new FleeexError('invalid_api_key', 'Invalid API key: fleeex app keys look like fx_sk_ followed by 43 characters.');
     }
-    c.set('apiKeyHash', await hashApiKey(match[1]!));
+    c.set('apiKeyHash', await hashOf(match[1]!));
     await next();
   };
 }
