@@ -53,6 +53,7 @@ export interface HoldsDeps {
 const HOLDS_IN_FLIGHT_PER_WALLET_MAX = 16;
 const SHORT_WALLET_HINT_TTL_MS = 1_000;
 const SHORT_WALLET_HINTS_MAX = 10_000;
+const RECENT_HOLDS_MAX = 20_000;
 
 /** Refusals that a replay of an earlier, successful hold must not get. */
 const REPLAYABLE_REFUSALS = new Set(['invalid_api_key', 'wallet_not_authorized', 'model_not_found', 'insufficient_balance', 'app_cap_exceeded']);
@@ -88,9 +89,19 @@ export class Holds {
   private readonly holdLimiter = new KeyedLimiter(HOLDS_IN_FLIGHT_PER_WALLET_MAX);
   /** Wallets a hold recently found short (available seen), so the next holds check with a read first. */
   private readonly shortWallets = new TtlCache<number>(SHORT_WALLET_HINT_TTL_MS, SHORT_WALLET_HINTS_MAX);
+  /**
+   * Holds this process created and has not seen resolved: their capture skips reading the hold. Safe
+   * when stale: the capture's condition (status = pending) fails and returns the hold as it is.
+   */
+  private readonly recentHolds: TtlCache<Item>;
 
   constructor(private readonly deps: HoldsDeps) {
     this.holdTtlMs = deps.holdTtlMs ?? HOLD_TTL_MS;
+    this.recentHolds = new TtlCache<Item>(this.holdTtlMs, RECENT_HOLDS_MAX);
+  }
+
+  private async holdItem(holdId: string): Promise<Item | undefined> {
+    return this.recentHolds.get(holdId) ?? (await this.deps.table.get(holdKey(holdId)));
   }
 
   async hold(req: HoldRequest): Promise<Replayable<HoldResponse>> {
@@ -182,6 +193,7 @@ export class Holds {
         resolution: null,
         resolution_fingerprint: null,
       };
+      const holdItem = { ...holdKey(req.hold_id), ...hold, gsi1pk: HOLD_PENDING_GSI_PK, gsi1sk: `${hold.expires_at}#${req.hold_id}` };
       const ops: WriteOp[] = [
         {
           kind: 'check',
@@ -204,14 +216,11 @@ export class Holds {
           available_delta_micros: -amount,
           available_at_least_micros: amount,
         }),
-        {
-          kind: 'put',
-          item: { ...holdKey(req.hold_id), ...hold, gsi1pk: HOLD_PENDING_GSI_PK, gsi1sk: `${hold.expires_at}#${req.hold_id}` },
-          condition: 'attribute_not_exists(pk)',
-        },
+        { kind: 'put', item: holdItem, condition: 'attribute_not_exists(pk)' },
       ];
       try {
         await this.deps.table.transact(ops);
+        this.recentHolds.set(req.hold_id, holdItem);
         return { result: holdResponse(hold), replayed: false };
       } catch (error) {
         if (!(error instanceof ConditionFailedError)) throw error;
@@ -249,7 +258,7 @@ export class Holds {
 
   async capture(holdId: string, req: CaptureRequest): Promise<Replayable<CaptureResponse>> {
     const fingerprint = captureFingerprint(req);
-    let item = await this.deps.table.get(holdKey(holdId));
+    let item = await this.holdItem(holdId);
     if (!item) throw new FleeexError('hold_not_found', 'no such hold');
     const walletId = str(item, 'wallet_id');
     return this.deps.views.mutex.run(walletId, async () => {
@@ -274,6 +283,14 @@ export class Holds {
         // Taking more than the hold needs the wallet's true available amount: always read it fresh then.
         const state = await this.deps.views.state(walletId, fresh || priced.cost_micros > amount);
         if (!state) throw new FleeexError('internal_error', 'the wallet of a hold is missing');
+        if (state.held_micros < amount) {
+          // A pending hold is part of its wallet's held amount: our view of the hold or the wallet is stale.
+          this.recentHolds.delete(holdId);
+          item = await this.deps.table.get(holdKey(holdId));
+          if (!item) throw new FleeexError('hold_not_found', 'no such hold');
+          fresh = true;
+          continue;
+        }
         const charged = Math.min(priced.cost_micros, amount + state.available_micros);
         const writtenOff = priced.cost_micros - charged;
         const providerShare = Math.min(priced.provider_cost_micros, charged);
@@ -346,8 +363,12 @@ export class Holds {
           await this.deps.table.transact(ops);
         } catch (error) {
           this.deps.views.forget(walletId);
-          if (!(error instanceof ConditionFailedError)) throw error;
+          if (!(error instanceof ConditionFailedError)) {
+            this.recentHolds.delete(holdId); // the outcome is unknown: read the hold next time
+            throw error;
+          }
           if (error.failedAt(0)) {
+            this.recentHolds.delete(holdId);
             const current = error.itemAt(0);
             if (!current) throw new FleeexError('hold_not_found', 'no such hold');
             item = current;
@@ -359,6 +380,7 @@ export class Holds {
           fresh = true;
           continue;
         }
+        this.recentHolds.delete(holdId);
         this.deps.views.remember(walletId, {
           seq: state.seq + entries.length,
           balance_micros: state.balance_micros - charged,
@@ -373,7 +395,7 @@ export class Holds {
 
   /** Voids a pending hold (also after expiry). Idempotent: a released hold answers its first result. */
   async release(holdId: string, req: ReleaseRequest): Promise<Replayable<ReleaseResponse>> {
-    let item = await this.deps.table.get(holdKey(holdId));
+    let item = await this.holdItem(holdId);
     for (let attempt = 0; attempt <= LEDGER_RETRIES_MAX; attempt++) {
       if (!item) throw new FleeexError('hold_not_found', 'no such hold');
       const hold = holdFromItem(item);
@@ -408,6 +430,7 @@ export class Holds {
           },
         ]);
       } catch (error) {
+        this.recentHolds.delete(holdId);
         if (!(error instanceof ConditionFailedError)) throw error;
         if (error.failedAt(0)) {
           item = error.itemAt(0);
@@ -415,6 +438,7 @@ export class Holds {
         }
         throw new FleeexError('internal_error', 'a hold could not be released: its wallet or grant is inconsistent');
       }
+      this.recentHolds.delete(holdId);
       return { result: response, replayed: false };
     }
     throw new FleeexError('ledger_unavailable', 'the hold is too busy; retry');
