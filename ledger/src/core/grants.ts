@@ -10,6 +10,7 @@ import { assertMicros } from '../../../shared/money';
 import { GRANT_SK_PREFIX, appKey, grantKey, linkKey, walletKey } from '../store/keys';
 import { ConditionFailedError, type Item, type LedgerTable } from '../store/port';
 import { type Clock, capPeriod } from './clock';
+import { contentionPause } from './contention';
 import { int, intOrNull, str, strOrNull } from './item-fields';
 import { SingleFlight } from './single-flight';
 import { TtlCache } from './ttl-cache';
@@ -172,7 +173,8 @@ export class Grants {
         if (!(error instanceof ConditionFailedError)) throw error;
         if (error.failedAt(0)) throw new FleeexError('not_found', 'wallet not found');
         if (error.failedAt(1)) throw new FleeexError('not_found', 'app not found');
-        continue; // the grant changed under us: re-read and retry
+        await contentionPause(attempt); // the grant changed under us (holds move its counters): re-read and retry
+        continue;
       }
       this.links.delete(`${input.app_id}\u0000${input.app_user_id}`);
       return grant;
@@ -192,8 +194,9 @@ export class Grants {
           { kind: 'update', key: grantKey(walletId, appId), update: update.set, condition: update.condition, values: update.values },
         ]);
       } catch (error) {
-        if (error instanceof ConditionFailedError) continue;
-        throw error;
+        if (!(error instanceof ConditionFailedError)) throw error;
+        await contentionPause(attempt);
+        continue;
       }
       return update.grant;
     }
