@@ -90,8 +90,9 @@ describe('startStream', () => {
     const request = (settlement as { request: CaptureRequest }).request;
     expect(request.usage_source).toBe('estimate');
     expect(request.input_tokens).toBe(hold.input_tokens_estimate);
-    // The estimator counted what was relayed (the 1000-char deltas, not what was merely produced).
-    expect(request.output_tokens).toBe(Math.ceil(((produced - 0) * 1_000) / 4));
+    // The estimator counted what was relayed (the 1000-char deltas, not what was merely produced),
+    // calibrated to model tokens (x 7/5).
+    expect(request.output_tokens).toBe((produced * 250 * 7) / 5);
   });
 
   it('captures the provider usage at the end and reports the charge before [DONE]', async () => {
@@ -131,7 +132,7 @@ describe('startStream', () => {
     const frames = text.split('\n\n').filter(Boolean);
     expect(JSON.parse(frames[frames.length - 1]!.slice(6)).error.code).toBe('upstream_error');
     expect(h.settlements).toHaveLength(1);
-    expect((h.settlements[0] as { request: CaptureRequest }).request).toMatchObject({ output_tokens: 2, usage_source: 'estimate' });
+    expect((h.settlements[0] as { request: CaptureRequest }).request).toMatchObject({ output_tokens: 3, usage_source: 'estimate' });
   });
 
   it('closes a stalled stream at the idle limit with an error event', async () => {
