@@ -1,9 +1,16 @@
 // Node entry point of the ledger service: parse the environment, start, stop cleanly on SIGTERM.
-import { parseLedgerConfig } from './config';
+import { type LedgerConfig, parseLedgerConfig } from './config';
 import { startServiceRelay } from './jobs/relay-loop';
 import { startLedgerServer } from './server';
 
-const config = parseLedgerConfig(process.env);
+let config: LedgerConfig;
+try {
+  config = parseLedgerConfig(process.env);
+} catch (error) {
+  // Fail closed with one line naming the variables, not a stack trace.
+  console.error(`[ledger] ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}
 const server = await startLedgerServer({
   dynamo: { endpoint: config.DYNAMODB_ENDPOINT, region: config.AWS_REGION },
   tablePrefix: config.FLEEEX_TABLE_PREFIX,
