@@ -38,23 +38,25 @@ describe('rollups after random ledger operations', () => {
   it(`equal the ledger sums exactly (seed ${SEED})`, async () => {
     const f = await pipelineFixture();
     const random = mulberry32(SEED);
-    const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)]!;
     const apps = [await f.app('random-a'), await f.app('random-b')];
-    const wallets: Array<{ walletId: string; appUserId: string }> = [];
+    // Each wallet draws from its own generator: the sequence does not depend on how steps interleave.
+    const wallets: Array<{ walletId: string; appUserId: string; random: () => number; steps: number }> = [];
     for (let i = 0; i < WALLETS; i++) {
       const p = await f.payer(apps[0]!.appId, 1_000_000 + Math.floor(random() * 4_000_000));
       await f.grantTo(p.walletId, apps[1]!.appId);
-      wallets.push(p);
+      wallets.push({ ...p, random: mulberry32(SEED + i + 1), steps: 0 });
     }
 
     let ledgerCalls = 0;
-    let holdCounter = 0;
-    async function step(wallet: { walletId: string; appUserId: string }) {
+    async function step(wallet: (typeof wallets)[number]) {
+      const random = wallet.random;
+      const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)]!;
+      const id = `${wallet.walletId}_${wallet.steps++}`;
       const roll = random();
       try {
         if (roll < 0.75) {
           const app = pick(apps);
-          const holdId = `hold_rand_${SEED}_${holdCounter++}`;
+          const holdId = `hold_${id}`;
           const outputMax = 50 + Math.floor(random() * 2_000);
           const fate = random();
           ledgerCalls++;
@@ -80,11 +82,11 @@ describe('rollups after random ledger operations', () => {
           } // else: the gateway died; reconciliation releases it once expired
         } else if (roll < 0.88) {
           ledgerCalls++;
-          await f.ledger.wallets.credit(wallet.walletId, 100_000 + Math.floor(random() * 2_000_000), `credit-${SEED}-${holdCounter++}`);
+          await f.ledger.wallets.credit(wallet.walletId, 100_000 + Math.floor(random() * 2_000_000), `credit-${id}`);
         } else {
           ledgerCalls++;
           const amount = Math.floor(random() * 400_000) - 300_000 || 1;
-          await f.ledger.wallets.adjust(wallet.walletId, amount, 'random adjustment', `adjust-${SEED}-${holdCounter++}`);
+          await f.ledger.wallets.adjust(wallet.walletId, amount, 'random adjustment', `adjust-${id}`);
         }
       } catch (error) {
         if (!(error instanceof FleeexError && TOLERATED.has(error.code))) throw error;
@@ -142,7 +144,7 @@ describe('rollups after random ledger operations', () => {
       actual.set(`${item.pk}|${item.sk}`, sums);
     }
     const usageEntries = entries.filter((entry) => entry.type === 'usage');
-    expect(usageEntries.length).toBeGreaterThan(800);
+    expect(usageEntries.length).toBeGreaterThan(500);
     expect(new Set(entries.map((entry) => entry.created_at.slice(0, 10))).size).toBeGreaterThanOrEqual(3);
     expect(Object.fromEntries([...actual].sort())).toEqual(Object.fromEntries([...expected].sort()));
 
