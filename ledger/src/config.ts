@@ -8,10 +8,10 @@ const TOKEN_CHARS_MIN = 32;
 const token = z.string().min(TOKEN_CHARS_MIN, `must be at least ${TOKEN_CHARS_MIN} characters`).regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
 
 export const LedgerConfigSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65_535).default(8787),
-  HOST: z.string().default('127.0.0.1'),
+  FLEEEX_LEDGER_PORT: z.coerce.number().int().min(0).max(65_535).default(8788),
+  FLEEEX_LEDGER_HOST: z.string().default('127.0.0.1'),
   /** DynamoDB endpoint override (DynamoDB Local); unset in AWS. */
-  DYNAMODB_ENDPOINT: z.url().optional(),
+  FLEEEX_DYNAMODB_ENDPOINT: z.url().optional(),
   AWS_REGION: z.string().min(1).default('eu-central-1'),
   FLEEEX_TABLE_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]*$/).default(TABLE_PREFIX_DEFAULT),
   /** The gateway's service token; FLEEEX_SERVICE_TOKEN_PREVIOUS is also accepted during rotation. */

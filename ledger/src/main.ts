@@ -12,18 +12,18 @@ try {
   process.exit(1);
 }
 const server = await startLedgerServer({
-  dynamo: { endpoint: config.DYNAMODB_ENDPOINT, region: config.AWS_REGION },
+  dynamo: { endpoint: config.FLEEEX_DYNAMODB_ENDPOINT, region: config.AWS_REGION },
   tablePrefix: config.FLEEEX_TABLE_PREFIX,
   serviceTokens: [config.FLEEEX_SERVICE_TOKEN, ...(config.FLEEEX_SERVICE_TOKEN_PREVIOUS ? [config.FLEEEX_SERVICE_TOKEN_PREVIOUS] : [])],
   adminToken: config.FLEEEX_ADMIN_TOKEN,
   holdTtlMs: config.FLEEEX_HOLD_TTL_MS,
-  port: config.PORT,
-  host: config.HOST,
+  port: config.FLEEEX_LEDGER_PORT,
+  host: config.FLEEEX_LEDGER_HOST,
   ensureTables: config.FLEEEX_ENSURE_TABLES,
 });
 console.log(`[ledger] listening on ${server.url}`);
 const relay = config.FLEEEX_USAGE_QUEUE_URL
-  ? startServiceRelay({ region: config.AWS_REGION, dynamoEndpoint: config.DYNAMODB_ENDPOINT, tablePrefix: config.FLEEEX_TABLE_PREFIX, queueUrl: config.FLEEEX_USAGE_QUEUE_URL })
+  ? startServiceRelay({ region: config.AWS_REGION, dynamoEndpoint: config.FLEEEX_DYNAMODB_ENDPOINT, tablePrefix: config.FLEEEX_TABLE_PREFIX, queueUrl: config.FLEEEX_USAGE_QUEUE_URL })
   : undefined;
 
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {

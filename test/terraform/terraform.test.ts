@@ -548,8 +548,8 @@ describe('deployment: environment, images and the edge option', () => {
   it('gives the ledger an environment its own config parsers accept in production mode', () => {
     const env = containerEnv('ledger_service');
     const config = parseLedgerConfig(env);
-    expect(config.PORT).toBe(evaluate(prod, '${local.ledger_port}'));
-    expect(config.HOST).toBe('0.0.0.0');
+    expect(config.FLEEEX_LEDGER_PORT).toBe(evaluate(prod, '${local.ledger_port}'));
+    expect(config.FLEEEX_LEDGER_HOST).toBe('0.0.0.0');
     expect(config.FLEEEX_TABLE_PREFIX).toBe(evaluate(scopeOf('tables'), '${var.name_prefix}'));
     expect(config.FLEEEX_ENSURE_TABLES).toBe(false); // Terraform owns the tables
     expect(config.FLEEEX_SERVICE_TOKEN_PREVIOUS).toBe(SECRET_PLACEHOLDER);

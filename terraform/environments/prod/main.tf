@@ -193,11 +193,11 @@ module "ledger_service" {
   cpu                = var.ledger_cpu
   memory_mib         = var.ledger_memory_mib
   container_port     = local.ledger_port
-  port_env_name      = "PORT"
+  port_env_name      = "FLEEEX_LEDGER_PORT"
   environment = {
     NODE_ENV                 = "production"
     FLEEEX_ENV               = "production"
-    HOST                     = "0.0.0.0"
+    FLEEEX_LEDGER_HOST       = "0.0.0.0"
     AWS_REGION               = var.aws_region
     FLEEEX_TABLE_PREFIX      = local.table_prefix
     FLEEEX_LEDGER_PUBLIC_URL = "https://${local.api_host}"

@@ -34,7 +34,7 @@ variable "gateway_port" {
 }
 
 variable "ledger_port" {
-  description = "Port the ledger container listens on (its PORT variable)."
+  description = "Port the ledger container listens on (its FLEEEX_LEDGER_PORT variable)."
   type        = number
 }
 
