@@ -58,6 +58,7 @@ export async function startGatewayServer(options: GatewayServerOptions): Promise
       upstreamIdleMs: options.limits?.upstreamIdleMs ?? UPSTREAM_IDLE_MS_MAX,
       streamDurationMs: options.limits?.streamDurationMs ?? STREAM_DURATION_MS_MAX,
       nonStreamTimeoutMs: options.limits?.nonStreamTimeoutMs ?? UPSTREAM_NONSTREAM_TIMEOUT_MS,
+      callsInFlightPerKeyMax: options.limits?.callsInFlightPerKeyMax,
     },
     log: options.log ?? consoleLogger,
     background: tracker.background,

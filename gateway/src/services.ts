@@ -11,7 +11,12 @@ export interface GatewayLimits {
   streamDurationMs: number;
   /** Hard cap on a non-streamed call. */
   nonStreamTimeoutMs: number;
+  /** Calls one app key may have in flight in this process; more get 429 (default CALLS_IN_FLIGHT_PER_KEY_MAX). */
+  callsInFlightPerKeyMax?: number;
 }
+
+/** Enough for any honest app on one gateway task; stops a single key from monopolising it. */
+export const CALLS_IN_FLIGHT_PER_KEY_MAX = 1_000;
 
 export interface Logger {
   error(message: string, fields?: Record<string, unknown>): void;

@@ -4,7 +4,7 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../../local/stack';
 import { generateApiKey } from '../../shared/api-keys';
-import { MODEL, newUser, openAiClient, startTestStack, type TestUser } from './harness';
+import { eventually, MODEL, newUser, openAiClient, startTestStack, type TestUser } from './harness';
 
 let stack: Stack;
 let user: TestUser;
@@ -189,7 +189,7 @@ describe('upstream failures', () => {
 describe('client disconnect', () => {
   let slow: Stack;
   beforeAll(async () => {
-    slow = await startTestStack({ simulatorOptions: { perTokenMs: 5, tokensPerDelta: 1 } });
+    slow = await startTestStack({ simulatorOptions: { perTokenMs: 5, tokensPerDelta: 1 }, gatewayLimits: { callsInFlightPerKeyMax: 2 } });
   });
   afterAll(() => slow?.stop());
 
@@ -222,5 +222,24 @@ describe('client disconnect', () => {
     // 2000 output tokens would cost far more than the ~10 relayed plus the input.
     expect(charged).toBeLessThan(2000 * 4);
     expect(slow.simulator!.stats.abortedByClient).toBeGreaterThanOrEqual(1);
+  });
+
+  it('429 with retry-after past the in-flight calls allowed per key; the slot returns once settled', async () => {
+    const busy = await newUser(slow);
+    const long = { model: MODEL, messages: [{ role: 'user' as const, content: 'Reply with 2000 words' }], stream: true as const };
+    const controllers = [new AbortController(), new AbortController()];
+    const streams = await Promise.all(controllers.map((controller) => busy.client.chat.completions.create(long, { signal: controller.signal })));
+    const error = await apiError(busy.client.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'hi' }] }));
+    expect(error.status).toBe(429);
+    expect(error.code).toBe('rate_limit_exceeded');
+    expect(error.headers?.get('retry-after')).toBe('1');
+    for (const controller of controllers) controller.abort();
+    for (const stream of streams) for await (const _chunk of stream);
+    await eventually(() => slow.admin.wallet(busy.walletId), (w) => w.held_micros === 0);
+    const answer = await eventually(
+      () => busy.client.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'hi' }] }).catch(() => null),
+      (a) => a !== null,
+    );
+    expect(answer!.choices[0]!.message.content).toBeTruthy();
   });
 });

@@ -25,6 +25,7 @@ export async function startStream(
   call: PreparedCall,
   includeUsage: boolean,
   keepAlive: (work: Promise<unknown>) => void,
+  onSettled: () => void = () => {},
 ): Promise<ReadableStream<Uint8Array>> {
   const abort = new AbortController();
   const translator = new StreamTranslator(call.identity, includeUsage);
@@ -44,6 +45,7 @@ export async function startStream(
       }
       return captureUsage(services, call.hold, estimatedUsage(services, call.hold, translator.relayed), 'estimate');
     })();
+    settlement.finally(onSettled).catch(() => {});
     services.background(settlement);
     keepAlive(settlement);
     return settlement;

@@ -5,11 +5,12 @@ import { AppUserIdSchema } from '../../../shared/contracts/ledger-internal';
 import { FleeexError } from '../../../shared/errors';
 import { REQUEST_BODY_BYTES_MAX } from '../../../shared/limits';
 import { prepareCall, runCompletion } from '../core/metered-call';
+import { InFlightLimiter } from '../core/in-flight';
 import { startStream } from '../core/metered-stream';
 import { requireAppKey } from '../middleware/app-key';
 import { jsonBody } from '../middleware/json-body';
 import { ChatCompletionRequestSchema, ChatCompletionResponseSchema } from '../openai/chat-schemas';
-import type { GatewayEnv } from '../services';
+import { CALLS_IN_FLIGHT_PER_KEY_MAX, type GatewayEnv } from '../services';
 import { bearerSecurity, errorResponses } from './error-responses';
 
 export const USER_HEADER = 'x-fleeex-user';
@@ -40,7 +41,7 @@ const route = createRoute({
       404: 'Unknown model (model_not_found).',
       413: 'The body exceeds the size limit.',
       415: 'The body is not JSON.',
-      429: 'The model provider is throttling (rate_limit_exceeded); see `retry-after`.',
+      429: 'The model provider is throttling, or this key has too many calls in flight (rate_limit_exceeded); see `retry-after`.',
       502: 'The model provider failed (upstream_error).',
       503: 'The model provider or billing is unavailable.',
       504: 'The model provider timed out.',
@@ -76,22 +77,31 @@ function keepAliveOf(c: Context): (work: Promise<unknown>) => void {
 }
 
 export function registerV1ChatCompletions(app: OpenAPIHono<GatewayEnv>): void {
+  let limiter: InFlightLimiter | undefined;
   app.openapi(route, async (c) => {
     const services = c.get('services');
+    limiter ??= new InFlightLimiter(services.limits.callsInFlightPerKeyMax ?? CALLS_IN_FLIGHT_PER_KEY_MAX);
     const request = c.req.valid('json');
     const appUserId = appUserIdOf(c, request.user);
-    const call = await prepareCall(services, c.get('apiKeyHash'), appUserId, request);
-    if (request.stream) {
-      const stream = await startStream(services, call, request.stream_options?.include_usage === true, keepAliveOf(c));
-      return c.body(stream, 200, {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache',
-        'x-accel-buffering': 'no',
-      }) as never;
+    const releaseSlot = limiter.acquire(c.get('apiKeyHash'));
+    try {
+      const call = await prepareCall(services, c.get('apiKeyHash'), appUserId, request);
+      if (request.stream) {
+        const stream = await startStream(services, call, request.stream_options?.include_usage === true, keepAliveOf(c), releaseSlot);
+        return c.body(stream, 200, {
+          'content-type': 'text/event-stream; charset=utf-8',
+          'cache-control': 'no-cache',
+          'x-accel-buffering': 'no',
+        }) as never;
+      }
+      const { body, chargedMicros } = await runCompletion(services, call);
+      releaseSlot();
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      if (chargedMicros !== null) headers[COST_HEADER] = String(chargedMicros);
+      return c.body(JSON.stringify(body), 200, headers) as never;
+    } catch (error) {
+      releaseSlot();
+      throw error;
     }
-    const { body, chargedMicros } = await runCompletion(services, call);
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (chargedMicros !== null) headers[COST_HEADER] = String(chargedMicros);
-    return c.body(JSON.stringify(body), 200, headers) as never;
   });
 }
