@@ -98,6 +98,14 @@ describe('jobs under npm start', () => {
     }
   });
 
+  it('documents its routes in the ledger OpenAPI spec', async () => {
+    const spec = (await (await app.request('/openapi.json')).json()) as { paths: Record<string, Record<string, { parameters?: Array<{ name: string }> }>> };
+    expect(spec.paths['/admin/usage']?.get?.parameters?.map((parameter) => parameter.name).sort()).toEqual(['app_id', 'from', 'group_by', 'to']);
+    expect(Object.keys(spec.paths)).toEqual(
+      expect.arrayContaining(['/admin/reconciliation', '/admin/reconciliation/runs', '/internal/v1/apps/{app_id}/usage']),
+    );
+  });
+
   it('runs reconciliation on demand and reports it', async () => {
     const run = await app.request('/admin/reconciliation/runs', { method: 'POST', headers: { authorization: `Bearer ${ADMIN}` } });
     expect(run.status).toBe(200);
