@@ -88,7 +88,7 @@ describe('chat completions through the OpenAI SDK', () => {
     expect(await user.available()).toBe(after);
   });
 
-  it('streams tool calls, then takes the tool result back in a multi-turn conversation', async () => {
+  it('streams tool calls, then streams the answer to the tool result in a multi-turn conversation', async () => {
     const messages: OpenAI.Chat.Completions.ChatCompletionMessageParam[] = [
       { role: 'user', content: 'Please use get_weather for Paris.' },
     ];
@@ -117,15 +117,25 @@ describe('chat completions through the OpenAI SDK', () => {
     });
     messages.push({ role: 'tool', tool_call_id: call.id, content: '{"temperature_c": 21}' });
     const before = await user.balance();
-    const answer = await user.client.chat.completions.create({ model: MODEL, messages, tools: [weatherTool] });
-    expect(answer.choices[0]!.finish_reason).toBe('stop');
-    expect(answer.choices[0]!.message.content).toBeTruthy();
-    expect(answer.choices[0]!.message.tool_calls).toBeUndefined();
+    const answer = await collect(
+      await user.client.chat.completions.create({
+        model: MODEL,
+        messages,
+        tools: [weatherTool],
+        stream: true,
+        stream_options: { include_usage: true },
+      }),
+    );
+    expect(answer.find((c) => c.choices[0]?.finish_reason)!.choices[0]!.finish_reason).toBe('stop');
+    expect(answer.map((c) => c.choices[0]?.delta.content ?? '').join('')).toBeTruthy();
+    expect(answer.some((c) => c.choices[0]?.delta.tool_calls)).toBe(false);
     // The tool result reached the model as a toolResult block of a user turn.
     const sent = stack.simulator!.lastRequest!.body as { messages: Array<{ role: string; content: Array<Record<string, unknown>> }> };
     expect(sent.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user']);
+    expect(sent.messages[1]!.content.some((block) => 'toolUse' in block)).toBe(true);
     expect(sent.messages[2]!.content[0]).toHaveProperty('toolResult');
-    expect(before - (await user.balance())).toBe((answer.usage as unknown as { cost_micros: number }).cost_micros);
+    const usage = answer[answer.length - 1]!.usage as unknown as { cost_micros: number };
+    expect(before - (await user.balance())).toBe(usage.cost_micros);
   });
 
   it('returns non-streamed tool calls with JSON arguments', async () => {
