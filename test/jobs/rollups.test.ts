@@ -2,7 +2,8 @@
 // land on every (wallet, day), (app, day), (app, model, day) and (model, day) item.
 import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { applyEventToRollups, rollupDeltas, rollupKeys } from '../../ledger/src/jobs/rollups';
+import { type DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { applyEventToRollups, applyEventsToRollups, rollupDeltas, rollupKeys } from '../../ledger/src/jobs/rollups';
 import { testDynamoClient, uniqueTablePrefix } from '../harness/aws';
 import { createJobTables, readRollup, usageEvent } from './helpers';
 
@@ -87,5 +88,27 @@ describe('applyEventToRollups', () => {
       ),
       { numRuns: 10 },
     );
+  });
+
+  it('retries a transaction DynamoDB cancelled for a conflict (real DynamoDB does; DynamoDB Local never does)', async () => {
+    let conflictsLeft = 2;
+    const conflicting = {
+      send: (command: unknown) => {
+        if (conflictsLeft-- > 0) {
+          throw new TransactionCanceledException({
+            message: 'Transaction cancelled',
+            $metadata: {},
+            CancellationReasons: [{ Code: 'None' }, { Code: 'TransactionConflict' }],
+          });
+        }
+        return dynamo.send(command as Parameters<DynamoDBClient['send']>[0]);
+      },
+    } as unknown as DynamoDBClient;
+    const events = [usageEvent({ app_id: 'app_conflict' }), usageEvent({ app_id: 'app_conflict' })];
+    const outcomes = await applyEventsToRollups(conflicting, rollups, events, Date.now());
+    expect([...outcomes.values()]).toEqual(['applied', 'applied']);
+    expect(conflictsLeft).toBe(-1);
+    const app = await readRollup(dynamo, rollups, rollupKeys.appDay('app_conflict', '2025-03-01'));
+    expect(app?.calls).toBe(2);
   });
 });

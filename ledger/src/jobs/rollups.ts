@@ -128,14 +128,22 @@ export async function applyEventsToRollups(
   }
   for (let start = 0; start < unique.length; start += EVENTS_PER_TRANSACTION_MAX) {
     let pending = unique.slice(start, start + EVENTS_PER_TRANSACTION_MAX);
-    // Each retry removes at least one duplicate, so this ends within chunk-length + 1 attempts.
+    // Each duplicate retry removes at least one event; conflict retries are bounded separately.
+    let conflicts = 0;
     while (pending.length > 0) {
-      const duplicates = await tryApplyChunk(dynamo, rollupsTableName, pending, nowMs);
-      if (duplicates === null) {
+      const outcome = await tryApplyChunk(dynamo, rollupsTableName, pending, nowMs);
+      if (outcome === 'applied') {
         for (const event of pending) outcomes.set(event.event_id, 'applied');
         break;
       }
-      pending = pending.filter((event) => !duplicates.has(event.event_id));
+      if (outcome === 'conflict') {
+        // Concurrent batches add to the same hot items (an app's day): DynamoDB cancels one of two
+        // transactions on the same item. Back off with full jitter, then give up to SQS's redelivery.
+        if (++conflicts > ROLLUP_CONFLICT_RETRIES_MAX) throw new Error('rollup transaction kept conflicting');
+        await sleep(Math.random() * Math.min(CONFLICT_BACKOFF_CAP_MS, CONFLICT_BACKOFF_BASE_MS * 2 ** conflicts));
+        continue;
+      }
+      pending = pending.filter((event) => !outcome.has(event.event_id));
     }
   }
   return outcomes;
@@ -152,13 +160,22 @@ export async function applyEventToRollups(
   return outcomes.get(event.event_id)!;
 }
 
-/** Returns null when the chunk was applied, or the ids of the events already applied before. */
+const ROLLUP_CONFLICT_RETRIES_MAX = 8;
+const CONFLICT_BACKOFF_BASE_MS = 10;
+const CONFLICT_BACKOFF_CAP_MS = 1_000;
+const CONFLICT_ERROR_NAMES = new Set(['TransactionConflictException', 'TransactionInProgressException']);
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** 'applied', 'conflict' (retry the same chunk), or the ids of the events already applied before. */
 async function tryApplyChunk(
   dynamo: DynamoDBClient,
   tableName: string,
   events: readonly LedgerEvent[],
   nowMs: number,
-): Promise<Set<string> | null> {
+): Promise<Set<string> | 'applied' | 'conflict'> {
   const markerPurgeAtS = Math.floor(nowMs / 1000) + EVENT_MARKER_RETENTION_DAYS * SECONDS_PER_DAY;
   const merged = new Map<string, RollupDelta>();
   for (const event of events) {
@@ -187,15 +204,17 @@ async function tryApplyChunk(
   }));
   try {
     await dynamo.send(new TransactWriteItemsCommand({ TransactItems: [...markers, ...updates] }));
-    return null;
+    return 'applied';
   } catch (error) {
+    if (error instanceof Error && CONFLICT_ERROR_NAMES.has(error.name)) return 'conflict';
     if (!(error instanceof TransactionCanceledException)) throw error;
     const duplicates = new Set<string>();
     error.CancellationReasons?.forEach((reason, index) => {
       if (index < events.length && reason.Code === 'ConditionalCheckFailed') duplicates.add(events[index]!.event_id);
     });
-    if (duplicates.size === 0) throw error;
-    return duplicates;
+    if (duplicates.size > 0) return duplicates;
+    if (error.CancellationReasons?.some((reason) => reason.Code === 'TransactionConflict')) return 'conflict';
+    throw error;
   }
 }
 
