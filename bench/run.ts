@@ -40,7 +40,9 @@ const SLOW_PER_TOKEN_MS = 1_000;
 
 const ESTIMATOR_NAME = `gateway estimator (exact up to ${ENCODE_CHARS_MAX / 1024} K chars, then extrapolated)`;
 
-const log = (line: string) => console.log(line);
+const benchStart = Date.now();
+/** Progress lines carry the seconds since start, so a slow section shows itself. */
+const log = (line: string) => console.log(line.startsWith('==') || line.includes('\n') ? line : `[${Math.round((Date.now() - benchStart) / 1000)}s] ${line}`);
 
 /** Starts a host, or records why it could not start (the tables then say "not measured"). */
 async function tryHost(role: HostRole, options: Record<string, unknown>, missing: string[]): Promise<Host | null> {
@@ -112,9 +114,13 @@ async function main(): Promise<void> {
 
       if (sectionEnabled('profile')) {
         log('profile of the gateway...');
-        const { table, shares } = await benchProfile(simulator.url, log);
+        const { table, shares } = await benchProfile(PROXY_ONLY, { ledger: 'memory', bedrock_endpoint: simulator.url }, log);
         show(table);
         closing.profile = shares;
+        if (ledger) {
+          const options = { ledger: { url: ledger.url, ...ledger.info }, bedrock_endpoint: simulator.url };
+          show((await benchProfile(FULL_PATH, options, log)).table);
+        }
       }
 
       if (sectionEnabled('tokenizer') && proxyOnly && closing.tokenizer) {

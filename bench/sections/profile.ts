@@ -47,6 +47,7 @@ function groupOf(functionName: string, url: string): string | null {
   if (/node_modules\/(@smithy|@aws-sdk|@aws)\//.test(url)) return 'AWS SDK for Bedrock (serde, SigV4, middleware, event-stream decoding)';
   if (url.includes('node_modules/zod')) return 'request validation (zod)';
   if (/node_modules\/(hono|@hono)\//.test(url)) return 'Hono and @hono/node-server';
+  if (url.includes('/gateway/src/ledger/')) return 'gateway ledger client (JSON, response validation)';
   if (url.includes('/gateway/src/')) return 'gateway code (translation, metering, SSE)';
   if (url.includes('/bench/') || url.includes('/shared/')) return 'in-memory ledger stand-in and shared code';
   return 'other JavaScript';
@@ -74,10 +75,15 @@ export interface ProfileShare {
   share: number;
 }
 
-export async function benchProfile(simulatorUrl: string, log: (line: string) => void): Promise<{ table: Table; shares: ProfileShare[] }> {
+/** Profiles a fresh gateway host started with `gatewayOptions` (see roles/gateway.ts). */
+export async function benchProfile(
+  label: string,
+  gatewayOptions: Record<string, unknown>,
+  log: (line: string) => void,
+): Promise<{ table: Table; shares: ProfileShare[] }> {
   const dir = mkdtempSync(join(tmpdir(), 'fleeex-bench-prof-'));
   try {
-    const gateway = await spawnHost('gateway', { ledger: 'memory', bedrock_endpoint: simulatorUrl }, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
+    const gateway = await spawnHost('gateway', gatewayOptions, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
     let calls = 0;
     let fromUs = 0;
     let toUs = 0;
@@ -105,7 +111,7 @@ export async function benchProfile(simulatorUrl: string, log: (line: string) => 
     const sorted = [...groups.entries()].sort((a, b) => b[1] - a[1]);
     const rows = sorted.map(([group, micros]) => [group, fmt((100 * micros) / busy, 1), fmt(micros / calls, 0)]);
     const table: Table = {
-      title: 'Where the gateway\'s CPU goes (sampling profile, in-memory ledger)',
+      title: `Where the gateway's CPU goes (sampling profile, ${label})`,
       columns: ['code', '% of busy CPU', 'µs per call (profiled)'],
       rows,
       notes: [
