@@ -10,6 +10,7 @@ import { STREAM_DURATION_MS_MAX, UPSTREAM_IDLE_MS_MAX, UPSTREAM_NONSTREAM_TIMEOU
 import { createGatewayApp } from './app';
 import { nodeTokenEstimator } from './estimate/tiktoken-node';
 import { httpLedgerClient } from './ledger/http-ledger-client';
+import { nodeHttpTransport } from './ledger/node-http-transport';
 import { type GatewayLimits, type GatewayServices, type Logger, backgroundTracker, consoleLogger } from './services';
 import { bedrockUpstream } from './upstream/bedrock-upstream';
 
@@ -51,7 +52,7 @@ export function nodeBedrockClient(options: { endpoint?: string; region: string }
 export async function startGatewayServer(options: GatewayServerOptions): Promise<GatewayServer> {
   const tracker = backgroundTracker();
   const services: GatewayServices = {
-    ledger: httpLedgerClient({ baseUrl: options.ledgerUrl, serviceToken: options.serviceToken }),
+    ledger: httpLedgerClient({ baseUrl: options.ledgerUrl, serviceToken: options.serviceToken, transport: nodeHttpTransport() }),
     upstream: bedrockUpstream(nodeBedrockClient({ endpoint: options.bedrockEndpoint, region: options.bedrockRegion ?? 'us-east-1' })),
     estimator: nodeTokenEstimator(),
     limits: {

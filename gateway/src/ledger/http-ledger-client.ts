@@ -21,6 +21,7 @@ import { ConnectSessionSchema, ConnectStatusSchema } from '../../../shared/contr
 import { AppUsageSchema } from '../../../shared/contracts/usage';
 import { APP_KEY_CACHE_TTL_MS, LEDGER_REQUEST_TIMEOUT_MS, LEDGER_RETRIES_MAX, PRICE_TABLE_CACHE_TTL_MS } from '../../../shared/limits';
 import type { LedgerPort } from './ledger-port';
+import { fetchTransport, type LedgerTransport, type TransportResponse } from './transport';
 
 /** A hold sits in front of the caller's first token: give up sooner than for a capture. */
 export const HOLD_ATTEMPTS_MAX = 3;
@@ -33,7 +34,8 @@ const APP_KEY_CACHE_ENTRIES_MAX = 10_000;
 export interface HttpLedgerClientOptions {
   baseUrl: string;
   serviceToken: string;
-  fetch?: typeof fetch;
+  /** Default: fetch (any runtime). The Node entry passes nodeHttpTransport(). */
+  transport?: LedgerTransport;
   requestTimeoutMs?: number;
 }
 
@@ -43,7 +45,7 @@ interface ZodLike<T> {
 
 export function httpLedgerClient(options: HttpLedgerClientOptions): LedgerPort {
   const base = options.baseUrl.replace(/\/+$/, '') + LEDGER_INTERNAL_BASE_PATH;
-  const doFetch = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
+  const transport = options.transport ?? fetchTransport;
   const timeoutMs = options.requestTimeoutMs ?? LEDGER_REQUEST_TIMEOUT_MS;
   const headers = { authorization: `Bearer ${options.serviceToken}`, 'content-type': 'application/json' };
 
@@ -57,15 +59,15 @@ export function httpLedgerClient(options: HttpLedgerClientOptions): LedgerPort {
     let lastError: unknown;
     for (let attempt = 1; attempt <= attemptsMax; attempt++) {
       if (attempt > 1) await delay(Math.min(RETRY_BACKOFF_MAX_MS, RETRY_BACKOFF_BASE_MS * 2 ** (attempt - 2)));
-      let response: Response;
+      let response: TransportResponse;
       try {
-        response = await doFetch(base + path, { method, headers, body: payload, signal: AbortSignal.timeout(timeoutMs) });
+        response = await transport(base + path, { method, headers, body: payload, timeoutMs });
       } catch (error) {
         lastError = error;
         continue;
       }
-      const json: unknown = await response.json().catch(() => undefined);
-      if (response.ok) return schema.parse(json);
+      const json = parseJson(response.text);
+      if (response.status >= 200 && response.status < 300) return schema.parse(json);
       const error = ledgerError(json, response.status);
       if (response.status >= 500 && (settle || error.code === 'internal_error')) {
         lastError = error;
@@ -116,6 +118,14 @@ export function httpLedgerClient(options: HttpLedgerClientOptions): LedgerPort {
     appUsage: (appId, query) =>
       call('GET', `/apps/${encodeURIComponent(appId)}/usage?${new URLSearchParams(query)}`, undefined, AppUsageSchema, HOLD_ATTEMPTS_MAX),
   };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 function ledgerError(json: unknown, status: number): FleeexError {
