@@ -46,7 +46,8 @@ export const EVENT_MARKER_RETENTION_DAYS = 30; // > SQS's 14-day maximum retenti
 export const USAGE_QUERY_DAYS_MAX = 92;
 export const RECONCILE_SCAN_PAGES_PER_RUN = 4; // pages of the ledger table scanned for wallets per run
 export const RECONCILE_SCAN_PAGE_ITEMS = 1_000;
-export const RECONCILE_ENTRY_PAGES_PER_WALLET = 20; // DynamoDB pages (<= 1 MB each) of one wallet's entries
+export const RECONCILE_ENTRY_PAGES_PER_WALLET = 4; // DynamoDB pages (<= 1 MB each) of one wallet's entries per run
+export const RECONCILE_FULL_RECHECK_MS = 24 * 60 * 60 * 1000; // a wallet's entries are re-read from entry 1 daily
 export const ROLLUP_SETTLE_MS = 15 * 60 * 1000; // a day's rollups are compared once it ended this long ago
 export const RECONCILE_DRIFTS_REPORTED_MAX = 100;
 export const HOLD_EXPIRY_PAGES_PER_RUN = 4;

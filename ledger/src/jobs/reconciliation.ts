@@ -19,6 +19,7 @@ import { randomId } from '../../../shared/api-keys';
 import {
   RECONCILE_DRIFTS_REPORTED_MAX,
   RECONCILE_ENTRY_PAGES_PER_WALLET,
+  RECONCILE_FULL_RECHECK_MS,
   RECONCILE_SCAN_PAGE_ITEMS,
   RECONCILE_SCAN_PAGES_PER_RUN,
   RECONCILE_WALLET_CONCURRENCY,
@@ -26,13 +27,16 @@ import {
   ROLLUP_SETTLE_MS,
 } from '../../../shared/limits';
 import { entryFromItem, ledgerEvent } from '../core/entries';
-import { entrySk, WALLET_SK, walletKey } from '../store/keys';
+import { ENTRY_SK_PREFIX, entrySk, WALLET_SK, walletKey } from '../store/keys';
 import { forEachBounded } from './bounded';
 import { type HoldExpiryPort, type HoldExpiryResult, releaseExpiredHolds } from './hold-expiry';
 import { type JobLogger, logJob } from './log';
 import { addCounters, dayOf, ROLLUP_COUNTERS, type RollupCounters, rollupDeltas, rollupKeys } from './rollups';
 
 const MS_PER_DAY = 86_400_000;
+const STICKY_DRIFTS_MAX = 20;
+/** Matched days keep their sums this long, so a late entry on them is still compared in full. */
+const RECONCILE_DAY_SUMS_KEPT_DAYS = 7;
 const ROLLUP_PAGES_MAX = 10;
 const DRIFT_PK = 'DRIFT';
 const RECON_PK = 'RECON';
@@ -44,7 +48,6 @@ export const DRIFT_KINDS = [
   'wallet_invariant',
   'entry_unreadable',
   'rollup_mismatch',
-  'wallet_not_fully_checked',
 ] as const;
 export type DriftKind = (typeof DRIFT_KINDS)[number];
 
@@ -68,7 +71,11 @@ export interface ReconciliationRun {
   started_at: string;
   finished_at: string;
   holds: HoldExpiryResult;
+  /** Wallets verified up to their latest entry in this run. */
   wallets_checked: number;
+  /** Wallets whose entries are being read over several runs (the checkpoint resumes them). */
+  wallets_in_progress: number;
+  /** Entries read in this run (each entry is read once per verification chain). */
   entries_checked: number;
   /** The scan reached the end of the table: every wallet has been checked since the pass began. */
   pass_complete: boolean;
@@ -87,6 +94,10 @@ export interface ReconcilerOptions {
   settleMs?: number;
   scanPagesPerRun?: number;
   scanPageItems?: number;
+  /** Entry pages read per wallet per run (the checkpoint resumes the rest next run). */
+  entryPagesPerWallet?: number;
+  /** Query Limit per entry page (default: DynamoDB's 1 MB pages); small values exercise resumption. */
+  entryPageItems?: number;
   log?: JobLogger;
 }
 
@@ -112,6 +123,7 @@ export class Reconciler {
     let cursor = await this.loadCursor();
     const drifts: Drift[] = [];
     let walletsChecked = 0;
+    let walletsInProgress = 0;
     let entriesChecked = 0;
     let passComplete = false;
     for (let page = 0; page < (this.options.scanPagesPerRun ?? RECONCILE_SCAN_PAGES_PER_RUN); page++) {
@@ -128,7 +140,8 @@ export class Reconciler {
       const walletIds = (scanned.Items ?? []).map((item) => item.wallet_id?.S).filter((id): id is string => Boolean(id));
       await forEachBounded(walletIds, RECONCILE_WALLET_CONCURRENCY, async (walletId) => {
         const checked = await this.checkWallet(walletId, settledBefore, started);
-        walletsChecked++;
+        if (checked.complete) walletsChecked++;
+        else walletsInProgress++;
         entriesChecked += checked.entries;
         drifts.push(...checked.drifts);
         await this.recordDrifts(walletId, checked.drifts, started);
@@ -147,6 +160,7 @@ export class Reconciler {
       finished_at: this.clock().toISOString(),
       holds,
       wallets_checked: walletsChecked,
+      wallets_in_progress: walletsInProgress,
       entries_checked: entriesChecked,
       pass_complete: passComplete,
       rollups_settled_before: settledBefore.toISOString(),
@@ -198,8 +212,17 @@ export class Reconciler {
     return { latest_run: typeof runJson === 'string' ? (JSON.parse(runJson) as ReconciliationRun) : null, drifts: records.slice(0, limit) };
   }
 
-  /** Checks one wallet against its entries and its rollups. Read-only on the ledger. */
-  async checkWallet(walletId: string, settledBefore: Date, now: Date = this.clock()): Promise<{ entries: number; drifts: Drift[] }> {
+  /**
+   * Checks one wallet against its entries and its rollups. Read-only on the ledger. Resumable: a
+   * checkpoint (rollups table) remembers how far the entries were read and their sum, so each run
+   * reads at most a bounded number of entry pages and a long history is verified over several runs.
+   * A checkpoint chain older than RECONCILE_FULL_RECHECK_MS starts again from entry 1.
+   */
+  async checkWallet(
+    walletId: string,
+    settledBefore: Date,
+    now: Date = this.clock(),
+  ): Promise<{ entries: number; drifts: Drift[]; complete: boolean }> {
     const drifts: Drift[] = [];
     const drift = (kind: DriftKind, details: Record<string, unknown>, day: string | null = null) =>
       drifts.push({ wallet_id: walletId, kind, day, details });
@@ -209,7 +232,7 @@ export class Reconciler {
     const walletResponse = await this.options.dynamo.send(
       new GetItemCommand({ TableName: this.options.ledgerTableName, Key: marshall(walletKey(walletId)), ConsistentRead: true }),
     );
-    if (!walletResponse.Item) return { entries: 0, drifts };
+    if (!walletResponse.Item) return { entries: 0, drifts, complete: true };
     const wallet = unmarshall(walletResponse.Item);
     const balance = Number(wallet.balance_micros);
     const held = Number(wallet.held_micros);
@@ -219,78 +242,129 @@ export class Reconciler {
       drift('wallet_invariant', { balance_micros: balance, held_micros: held, available_micros: available });
     }
 
-    const ledgerDays = new Map<string, Partial<RollupCounters>>();
-    let running = 0;
-    let expectedSeq = 1;
+    let checkpoint = await this.loadCheckpoint(walletId);
+    if (checkpoint && checkpoint.seq > entrySeq) {
+      drift('sequence_gap', { checkpoint_seq: checkpoint.seq, entry_seq: entrySeq });
+      checkpoint = undefined;
+    }
+    if (!checkpoint || now.getTime() - Date.parse(checkpoint.chain_started_at) > RECONCILE_FULL_RECHECK_MS) {
+      checkpoint = { seq: 0, balance_micros: 0, days: {}, pruned_through: null, sticky: [], chain_started_at: now.toISOString() };
+    }
+    const state = checkpoint;
+    // Entry-level findings stay reported until a full recheck: later runs do not re-read those entries.
+    const sticky = (kind: DriftKind, details: Record<string, unknown>) => {
+      if (state.sticky.length < STICKY_DRIFTS_MAX) state.sticky.push({ wallet_id: walletId, kind, day: null, details });
+    };
+
     let count = 0;
-    let firstBadBalanceAfter = true;
     let cursor: Record<string, AttributeValue> | undefined;
-    let complete = entrySeq === 0;
-    for (let page = 0; page < RECONCILE_ENTRY_PAGES_PER_WALLET && !complete; page++) {
+    let complete = state.seq === entrySeq;
+    for (let page = 0; page < (this.options.entryPagesPerWallet ?? RECONCILE_ENTRY_PAGES_PER_WALLET) && !complete; page++) {
       const response = await this.options.dynamo.send(
         new QueryCommand({
           TableName: this.options.ledgerTableName,
           KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :last',
-          ExpressionAttributeValues: marshall({ ':pk': walletKey(walletId).pk, ':first': entrySk(1), ':last': entrySk(entrySeq) }),
+          ExpressionAttributeValues: marshall({ ':pk': walletKey(walletId).pk, ':first': entrySk(state.seq + 1), ':last': entrySk(entrySeq) }),
           ExclusiveStartKey: cursor,
+          Limit: this.options.entryPageItems,
           ConsistentRead: true,
         }),
       );
       for (const item of response.Items ?? []) {
         count++;
+        const seqFromKey = Number((item.sk?.S ?? '').slice(ENTRY_SK_PREFIX.length));
         let event: ReturnType<typeof ledgerEvent>;
         try {
           event = ledgerEvent(entryFromItem(unmarshall(item)));
+          rollupDeltas(event);
         } catch (error) {
-          drift('entry_unreadable', { sk: item.sk?.S ?? null, error: error instanceof Error ? error.message : String(error) });
+          sticky('entry_unreadable', { seq: seqFromKey, error: error instanceof Error ? error.message : String(error) });
+          state.seq = seqFromKey;
           continue;
         }
-        if (event.wallet_seq !== expectedSeq) drift('sequence_gap', { expected_seq: expectedSeq, found_seq: event.wallet_seq });
-        expectedSeq = event.wallet_seq + 1;
-        running += event.amount_micros;
-        if (event.balance_after_micros !== running && firstBadBalanceAfter) {
-          firstBadBalanceAfter = false;
-          drift('balance_after_mismatch', { seq: event.wallet_seq, balance_after_micros: event.balance_after_micros, running_sum_micros: running });
+        if (event.wallet_seq !== state.seq + 1) sticky('sequence_gap', { expected_seq: state.seq + 1, found_seq: event.wallet_seq });
+        state.seq = event.wallet_seq;
+        state.balance_micros += event.amount_micros;
+        // The amounts are the truth; a wrong balance_after is reported at the first entry showing it.
+        if (event.balance_after_micros !== state.balance_micros && !state.sticky.some((d) => d.kind === 'balance_after_mismatch')) {
+          sticky('balance_after_mismatch', {
+            seq: event.wallet_seq,
+            balance_after_micros: event.balance_after_micros,
+            running_sum_micros: state.balance_micros,
+          });
         }
-        try {
-          const day = dayOf(event.created_at);
-          ledgerDays.set(day, addCounters(ledgerDays.get(day) ?? {}, rollupDeltas(event)[0]!.counters));
-        } catch (error) {
-          drift('entry_unreadable', { seq: event.wallet_seq, error: error instanceof Error ? error.message : String(error) });
-        }
+        const day = dayOf(event.created_at);
+        // A (late) entry on a day already matched reopens it, with the day's full sums.
+        state.days[day] = { sums: addCounters(state.days[day]?.sums ?? {}, rollupDeltas(event)[0]!.counters), matched: false };
       }
       cursor = response.LastEvaluatedKey;
       complete = !cursor;
     }
+    for (const found of state.sticky) drifts.push(found);
     if (!complete) {
-      drift('wallet_not_fully_checked', { entry_seq: entrySeq, entries_read: count });
-      return { entries: count, drifts };
+      await this.saveCheckpoint(walletId, state);
+      return { entries: count, drifts, complete: false };
     }
-    if (count !== entrySeq) drift('sequence_gap', { entry_seq: entrySeq, entries_found: count });
-    if (running !== balance) drift('balance_mismatch', { balance_micros: balance, entries_sum_micros: running });
+    if (state.seq !== entrySeq) drift('sequence_gap', { entry_seq: entrySeq, last_entry_seq: state.seq });
+    if (state.balance_micros !== balance) drift('balance_mismatch', { balance_micros: balance, entries_sum_micros: state.balance_micros });
 
     const rollupDays = await this.walletRollups(walletId);
     // Rollups older than their retention may already be purged by TTL: not comparable.
     const oldestComparable = dayOf(new Date(now.getTime() - (ROLLUP_RETENTION_DAYS - 1) * MS_PER_DAY).toISOString());
-    for (const day of new Set([...ledgerDays.keys(), ...rollupDays.keys()])) {
+    const candidates = new Set([
+      ...Object.entries(state.days)
+        .filter(([, day]) => !day.matched)
+        .map(([day]) => day),
+      // A rollup day with no entries at all (since the days this chain forgot) is drift too: a phantom count.
+      ...[...rollupDays.keys()].filter((day) => !state.days[day] && (state.pruned_through === null || day > state.pruned_through)),
+    ]);
+    for (const day of [...candidates].sort()) {
       const dayEndMs = Date.parse(`${day}T00:00:00Z`) + MS_PER_DAY;
-      if (dayEndMs > settledBefore.getTime() || day < oldestComparable) continue;
-      const ledger = ledgerDays.get(day) ?? {};
+      if (day < oldestComparable || dayEndMs > settledBefore.getTime()) continue;
+      const ledger = state.days[day]?.sums ?? {};
       const rollup = rollupDays.get(day) ?? {};
       const differing = ROLLUP_COUNTERS.filter((name) => (ledger[name] ?? 0) !== (rollup[name] ?? 0));
-      if (differing.length > 0) {
-        drift(
-          'rollup_mismatch',
-          {
-            counters: differing,
-            ledger: Object.fromEntries(differing.map((name) => [name, ledger[name] ?? 0])),
-            rollups: Object.fromEntries(differing.map((name) => [name, rollup[name] ?? 0])),
-          },
-          day,
-        );
+      if (differing.length === 0) {
+        if (state.days[day]) state.days[day].matched = true;
+        continue;
+      }
+      drift(
+        'rollup_mismatch',
+        {
+          counters: differing,
+          ledger: Object.fromEntries(differing.map((name) => [name, ledger[name] ?? 0])),
+          rollups: Object.fromEntries(differing.map((name) => [name, rollup[name] ?? 0])),
+        },
+        day,
+      );
+    }
+    // Matched days are kept a while for late entries, then forgotten; unmatched ones stay until retention.
+    const keepFrom = dayOf(new Date(now.getTime() - RECONCILE_DAY_SUMS_KEPT_DAYS * MS_PER_DAY).toISOString());
+    for (const [day, sums] of Object.entries(state.days)) {
+      if ((sums.matched && day < keepFrom) || day < oldestComparable) {
+        delete state.days[day];
+        if (state.pruned_through === null || day > state.pruned_through) state.pruned_through = day;
       }
     }
-    return { entries: count, drifts };
+    await this.saveCheckpoint(walletId, state);
+    return { entries: count, drifts, complete: true };
+  }
+
+  private async loadCheckpoint(walletId: string): Promise<WalletCheckpoint | undefined> {
+    const response = await this.options.dynamo.send(
+      new GetItemCommand({ TableName: this.options.rollupsTableName, Key: marshall(checkpointKey(walletId)), ConsistentRead: true }),
+    );
+    const state = response.Item ? unmarshall(response.Item).state : undefined;
+    return typeof state === 'string' ? (JSON.parse(state) as WalletCheckpoint) : undefined;
+  }
+
+  private async saveCheckpoint(walletId: string, state: WalletCheckpoint): Promise<void> {
+    await this.options.dynamo.send(
+      new PutItemCommand({
+        TableName: this.options.rollupsTableName,
+        Item: marshall({ ...checkpointKey(walletId), state: JSON.stringify(state), updated_at: this.clock().toISOString() }),
+      }),
+    );
   }
 
   private async walletRollups(walletId: string): Promise<Map<string, Partial<RollupCounters>>> {
@@ -389,6 +463,25 @@ export class Reconciler {
       }),
     );
   }
+}
+
+/** How far a wallet's entries have been verified (rollups table, `RECON#WALLET#{id}` / `CHECKPOINT`). */
+interface WalletCheckpoint {
+  /** Entries 1..seq have been read; balance_micros is their running sum. */
+  seq: number;
+  balance_micros: number;
+  /** Ledger sums per day (recent days, and every day that has not matched its rollup yet). */
+  days: Record<string, { sums: Partial<RollupCounters>; matched: boolean }>;
+  /** Days up to this one were forgotten (matched long ago, or past rollup retention). */
+  pruned_through: string | null;
+  /** Entry-level findings, reported at every run until a full recheck. */
+  sticky: Drift[];
+  /** When this chain started from entry 1. */
+  chain_started_at: string;
+}
+
+function checkpointKey(walletId: string) {
+  return { pk: `RECON#WALLET#${walletId}`, sk: 'CHECKPOINT' };
 }
 
 function driftSk(drift: Drift): string {

@@ -22,6 +22,7 @@ export const ReconciliationRunSchema = z.object({
   finished_at: z.string(),
   holds: z.object({ released: z.number().int(), released_micros: z.number().int(), failed: z.number().int(), more: z.boolean() }),
   wallets_checked: z.number().int(),
+  wallets_in_progress: z.number().int(),
   entries_checked: z.number().int(),
   pass_complete: z.boolean(),
   rollups_settled_before: z.string(),
