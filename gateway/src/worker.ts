@@ -47,8 +47,7 @@ async function buildApp(env: WorkerBindings): Promise<OpenAPIHono<GatewayEnv>> {
       nonStreamTimeoutMs: UPSTREAM_NONSTREAM_TIMEOUT_MS,
     },
     log: consoleLogger,
-    // Streamed settlements use the request's waitUntil (see the chat route); the rest finish within
-    // the request that started them.
+    // Work that outlives a response is handed to the request's waitUntil by the chat route.
     background: () => {},
   });
 }

@@ -30,6 +30,7 @@ export async function prepareCall(
   apiKeyHash: string,
   appUserId: string,
   request: ChatCompletionRequest,
+  keepAlive: (work: Promise<unknown>) => void = () => {},
 ): Promise<PreparedCall> {
   const translated = translateRequest(request);
   const inputTokensEstimate = services.estimator.estimate(translated.estimateTexts) + translated.fixedTokensEstimate;
@@ -50,7 +51,11 @@ export async function prepareCall(
     // No definite answer (timeouts, outage): the hold may exist without us knowing. Release it
     // rather than leave money reserved until the hold expires.
     const code = (error as FleeexError).code;
-    if (code === 'ledger_unavailable' || code === 'internal_error') services.background(releaseOrphan(services, holdId));
+    if (code === 'ledger_unavailable' || code === 'internal_error') {
+      const release = releaseOrphan(services, holdId);
+      services.background(release);
+      keepAlive(release);
+    }
     throw error;
   }
   return {

@@ -85,9 +85,10 @@ export function registerV1ChatCompletions(app: OpenAPIHono<GatewayEnv>): void {
     const appUserId = appUserIdOf(c, request.user);
     const releaseSlot = limiter.acquire(c.get('apiKeyHash'));
     try {
-      const call = await prepareCall(services, c.get('apiKeyHash'), appUserId, request);
+      const keepAlive = keepAliveOf(c);
+      const call = await prepareCall(services, c.get('apiKeyHash'), appUserId, request, keepAlive);
       if (request.stream) {
-        const stream = await startStream(services, call, request.stream_options?.include_usage === true, keepAliveOf(c), releaseSlot);
+        const stream = await startStream(services, call, request.stream_options?.include_usage === true, keepAlive, releaseSlot);
         return c.body(stream, 200, {
           'content-type': 'text/event-stream; charset=utf-8',
           'cache-control': 'no-cache',
