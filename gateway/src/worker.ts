@@ -1,5 +1,5 @@
 // workerd (Cloudflare Workers) entry point: the same app, with bindings as the environment. The ledger
-// is reached over HTTPS with the service token; Bedrock through the SDK's fetch handler, signed with
+// is reached over HTTPS with the service token and the LEDGER_MTLS client certificate; Bedrock through the SDK's fetch handler, signed with
 // the credentials bound to the worker. Services are built once per isolate, on the first request.
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import type { OpenAPIHono } from '@hono/zod-openapi';
@@ -9,6 +9,7 @@ import { createGatewayApp } from './app';
 import { parseGatewayConfig } from './config';
 import { workerdTokenEstimator } from './estimate/tiktoken-workerd';
 import { httpLedgerClient } from './ledger/http-ledger-client';
+import { fetchTransportWith } from './ledger/transport';
 import { consoleLogger, type GatewayEnv } from './services';
 import { bedrockUpstream } from './upstream/bedrock-upstream';
 
@@ -21,6 +22,8 @@ export interface WorkerBindings {
   AWS_ACCESS_KEY_ID?: string;
   AWS_SECRET_ACCESS_KEY?: string;
   AWS_SESSION_TOKEN?: string;
+  /** The client certificate the ledger's edge load balancer verifies (wrangler.toml [[mtls_certificates]]). */
+  LEDGER_MTLS?: { fetch(input: string, init: RequestInit): Promise<Response> };
 }
 
 let app: Promise<OpenAPIHono<GatewayEnv>> | undefined;
@@ -38,7 +41,13 @@ async function buildApp(env: WorkerBindings): Promise<OpenAPIHono<GatewayEnv>> {
     },
   });
   return createGatewayApp({
-    ledger: httpLedgerClient({ baseUrl: config.ledgerUrl, serviceToken: config.serviceToken }),
+    ledger: httpLedgerClient({
+      baseUrl: config.ledgerUrl,
+      serviceToken: config.serviceToken,
+      // In production every ledger call presents the client certificate; without the binding (miniflare
+      // tests, a private network) plain fetch is used.
+      ...(env.LEDGER_MTLS ? { transport: fetchTransportWith((input, init) => env.LEDGER_MTLS!.fetch(input, init)) } : {}),
+    }),
     upstream: bedrockUpstream(bedrock),
     estimator: await workerdTokenEstimator(),
     limits: {

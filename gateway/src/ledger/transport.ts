@@ -20,8 +20,15 @@ export type LedgerTransport = (url: string, request: TransportRequest) => Promis
 /** Ledger answers are small (the largest is the price table); anything bigger is refused. */
 export const LEDGER_RESPONSE_BYTES_MAX = 4 * 1024 * 1024;
 
-export const fetchTransport: LedgerTransport = async (url, request) => {
-  const response = await fetch(url, {
+type Fetcher = (input: string, init: RequestInit) => Promise<Response>;
+
+/** A transport over any fetch: the global one, or a binding's (workerd's mutual-TLS certificate binding). */
+export function fetchTransportWith(fetcher: Fetcher): LedgerTransport {
+  return (url, request) => fetchOnce(fetcher, url, request);
+}
+
+async function fetchOnce(fetcher: Fetcher, url: string, request: TransportRequest): Promise<TransportResponse> {
+  const response = await fetcher(url, {
     method: request.method,
     headers: request.headers,
     body: request.body,
@@ -30,4 +37,6 @@ export const fetchTransport: LedgerTransport = async (url, request) => {
   const text = await response.text();
   if (text.length > LEDGER_RESPONSE_BYTES_MAX) throw new Error('ledger response too large');
   return { status: response.status, text };
-};
+}
+
+export const fetchTransport: LedgerTransport = fetchTransportWith((input, init) => fetch(input, init));
