@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../local/dynamodb-local';
 import { bedrockCalls, openaiCalls } from './lib/clients';
 import { closingNote, type ClosingInputs } from './lib/closing';
-import { SETTINGS, sectionEnabled } from './lib/config';
+import { onlySome, SETTINGS, sectionEnabled } from './lib/config';
 import { type Host, spawnHost } from './lib/host-client';
 import type { HostRole } from './lib/host-protocol';
 import { nodeTokenEstimator } from '../gateway/src/estimate/tiktoken-node';
@@ -27,6 +27,7 @@ import {
   type Target,
   whereTimeGoesTable,
 } from './sections/latency';
+import { benchLedger, type LedgerHostCredentials } from './sections/ledger';
 import { benchMemory } from './sections/memory';
 import { benchProfile } from './sections/profile';
 import { benchCallCpuByPromptSize, benchTokenizer } from './sections/tokenizer';
@@ -164,8 +165,8 @@ async function main(): Promise<void> {
 
       if (sectionEnabled('ledger')) {
         log('ledger hold+capture...');
-        const { benchLedger } = await import('./sections/ledger');
-        const { table, figures } = await benchLedger(dynamo.endpoint, log);
+        const overHttp = ledger ? ({ url: ledger.url, ...ledger.info } as LedgerHostCredentials) : null;
+        const { table, figures } = await benchLedger(dynamo.endpoint, log, overHttp);
         show(table);
         closing.ledger = figures;
       }
@@ -195,9 +196,13 @@ async function main(): Promise<void> {
     closingNote(closing),
     '',
   ].join('\n');
-  writeFileSync(BENCHMARKS_PATH, markdown);
   log(closingNote(closing));
-  log(`wrote ${BENCHMARKS_PATH} in ${elapsedS} s`);
+  // A partial run (BENCH_ONLY) must not replace a complete BENCHMARKS.md.
+  if (onlySome()) log(`BENCH_ONLY set: BENCHMARKS.md left as it was (${elapsedS} s)`);
+  else {
+    writeFileSync(BENCHMARKS_PATH, markdown);
+    log(`wrote ${BENCHMARKS_PATH} in ${elapsedS} s`);
+  }
 }
 
 await main();

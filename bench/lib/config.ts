@@ -37,3 +37,8 @@ const only = (process.env.BENCH_ONLY ?? '')
 export function sectionEnabled(name: string): boolean {
   return only.length === 0 || only.includes(name);
 }
+
+/** True when BENCH_ONLY picked some sections (the run is partial). */
+export function onlySome(): boolean {
+  return only.length > 0;
+}

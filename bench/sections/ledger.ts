@@ -2,6 +2,9 @@
 // service class (no HTTP), on one wallet and spread over many. Closed loop, SETTINGS.ledger_concurrency
 // pairs in flight.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { httpLedgerClient } from '../../gateway/src/ledger/http-ledger-client';
+import type { LedgerPort } from '../../gateway/src/ledger/ledger-port';
+import { nodeHttpTransport } from '../../gateway/src/ledger/node-http-transport';
 import { LedgerService } from '../../ledger/src/core/service';
 import { ensureTables } from '../../ledger/src/store/ensure-tables';
 import { LOCAL_AWS_CREDENTIALS } from '../../local/dynamodb-local';
@@ -18,7 +21,19 @@ const INPUT_TOKENS = 300;
 const OUTPUT_TOKENS_MAX = 256;
 const OUTPUT_TOKENS_USED = 60;
 
-export async function benchLedger(dynamoEndpoint: string, log: (line: string) => void): Promise<{ table: Table; figures: LedgerFigures }> {
+/** The ledger host's seeded credentials (roles/ledger.ts), to measure the same pair over HTTP. */
+export interface LedgerHostCredentials {
+  url: string;
+  service_token: string;
+  api_key: string;
+  app_user_id: string;
+}
+
+export async function benchLedger(
+  dynamoEndpoint: string,
+  log: (line: string) => void,
+  overHttp: LedgerHostCredentials | null,
+): Promise<{ table: Table; figures: LedgerFigures }> {
   const client = new DynamoDBClient({ endpoint: dynamoEndpoint, region: 'local', credentials: LOCAL_AWS_CREDENTIALS });
   try {
     const prefix = `bench-ledger-${Date.now()}-`;
@@ -35,26 +50,41 @@ export async function benchLedger(dynamoEndpoint: string, log: (line: string) =>
       await service.grants.grant({ wallet_id: wallet.wallet_id, app_id: app.app_id, app_user_id: appUserId });
       users.push(appUserId);
     }
-    const pair = (pickUser: () => string) => async () => {
+    type HoldCapture = Pick<LedgerPort, 'hold' | 'capture'>;
+    const direct: HoldCapture = {
+      hold: async (request) => (await service.holds.hold(request)).result,
+      capture: async (holdId, request) => (await service.holds.capture(holdId, request)).result,
+    };
+    const pair = (ledger: HoldCapture, keyHash: string, pickUser: () => string) => async () => {
       const holdId = randomId('hold');
-      await service.holds.hold({
+      await ledger.hold({
         hold_id: holdId,
-        api_key_hash: apiKeyHash,
+        api_key_hash: keyHash,
         app_user_id: pickUser(),
         model: BENCH_MODEL,
         input_tokens_estimate: INPUT_TOKENS,
         output_tokens_max: OUTPUT_TOKENS_MAX,
       });
-      await service.holds.capture(holdId, { input_tokens: INPUT_TOKENS, output_tokens: OUTPUT_TOKENS_USED, usage_source: 'provider' });
+      await ledger.capture(holdId, { input_tokens: INPUT_TOKENS, output_tokens: OUTPUT_TOKENS_USED, usage_source: 'provider' });
       return { ttft_ms: null };
     };
     let next = 0;
     const c = SETTINGS.ledger_concurrency;
     const variants = [
-      { name: 'one wallet, 1 in flight', concurrency: 1, call: pair(() => users[0]!) },
-      { name: `one wallet, ${c} in flight`, concurrency: c, call: pair(() => users[0]!) },
-      { name: `${SETTINGS.ledger_wallets} wallets, ${c} in flight`, concurrency: c, call: pair(() => users[next++ % users.length]!) },
+      { name: 'one wallet, 1 in flight', concurrency: 1, call: pair(direct, apiKeyHash, () => users[0]!) },
+      { name: `one wallet, ${c} in flight`, concurrency: c, call: pair(direct, apiKeyHash, () => users[0]!) },
+      { name: `${SETTINGS.ledger_wallets} wallets, ${c} in flight`, concurrency: c, call: pair(direct, apiKeyHash, () => users[next++ % users.length]!) },
     ];
+    if (overHttp) {
+      // The gateway's own ledger client and Node transport, against the ledger server process.
+      const client = httpLedgerClient({ baseUrl: overHttp.url, serviceToken: overHttp.service_token, transport: nodeHttpTransport() });
+      const keyHash = await hashApiKey(overHttp.api_key);
+      const user = () => overHttp.app_user_id;
+      variants.push(
+        { name: 'over HTTP (ledger server), one wallet, 1 in flight', concurrency: 1, call: pair(client, keyHash, user) },
+        { name: `over HTTP (ledger server), one wallet, ${c} in flight`, concurrency: c, call: pair(client, keyHash, user) },
+      );
+    }
     const runs = new Map<string, Array<{ rate: number; p50: number; p99: number }>>();
     for (let run = 0; run < SETTINGS.runs; run++) {
       for (const variant of variants) {
@@ -90,6 +120,7 @@ export async function benchLedger(dynamoEndpoint: string, log: (line: string) =>
         rows: summary.map((s) => [s.name, fmt(s.rate, 0), fmt(s.p50), fmt(s.p99)]),
         notes: [
           `The ledger's service class called in the bench process (no HTTP); each pair is a hold (one TransactWriteItems) then its capture (one TransactWriteItems writing the usage entry and its outbox event). Median of ${SETTINGS.runs} runs of ${SETTINGS.ledger_run_ms} ms.`,
+          'Over HTTP: the same pair sent by the gateway\'s own ledger client (Node transport) to the ledger server process, which adds two HTTP round trips, the service-token check and JSON validation on both sides.',
           'On one wallet, writes to it are serialised (a per-wallet mutex in the ledger process plus the entry_seq condition); spread over wallets they run in parallel, bounded by DynamoDB Local (one JVM on the same 2 cores).',
         ],
       },
