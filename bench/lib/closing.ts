@@ -8,6 +8,9 @@ import type { TokenizerFigure } from '../sections/tokenizer';
 import { fmt } from './stats';
 
 export interface LedgerFigures {
+  /** One pair at a time, p50 ms: in-process against DynamoDB Local, and over HTTP via the ledger server. */
+  direct_pair_p50_ms: number;
+  http_pair_p50_ms: number;
   one_wallet_per_s: number;
   spread_per_s: number;
   wallets: number;
@@ -89,18 +92,27 @@ export function closingNote(inputs: ClosingInputs): string {
   const floorStream = cell(FLOOR, 'stream', 1);
   const proxyAddedP99 = proxy && floor ? proxy.p99_ms - floor.p99_ms : Number.NaN;
   const proxyAddedStreamP99 = proxyStream && floorStream ? proxyStream.p99_ms - floorStream.p99_ms : Number.NaN;
+  const profileTop = inputs.profile
+    ? ` (by the profile: ${inputs.profile
+        .slice(0, 4)
+        .map((p) => `${p.group} ${fmt(p.share * 100, 0)}%`)
+        .join(', ')})`
+    : '';
   const proxyMet = Number.isFinite(proxyAddedP99) ? proxyAddedP99 <= 1 && !(proxyAddedStreamP99 > 1) : null;
   lines.push(
     `- Proxy overhead p99 <= 1 ms without the ledger: ${verdict(proxyMet)}: ${fmt(proxyAddedP99)} ms non-streamed, ${fmt(proxyAddedStreamP99)} ms streamed (one caller).` +
       (proxyMet === false
-        ? ' Why: the gateway is a Node process whose per-call CPU (HTTP server, zod validation, the AWS SDK client with its middleware stack and SigV4 signing, event-stream decoding, SSE encoding) is of the order of a millisecond, and on this 2-core machine it shares cores with the load generator, the simulator, the ledger and Java, so its p99 includes waits for a core. What would meet it: the gateway on cores of its own; the SDK replaced on the hot path by a pre-built request (cached SigV4 signing key, one fetch, a hand-rolled event-stream decoder); and the tokenizer estimate moved off the response path (see below). Published sub-ms p99s come from Rust and Go gateways on 4 dedicated vCPUs.'
+        ? ` Why: the gateway is a Node process spending ${fmt(cpuPerCallUs, 0)} µs of CPU per call${profileTop}, and on this 2-core machine it shares cores with the load generator, the simulator, the ledger and Java, so its p99 includes waits for a core. What would meet it: the gateway on cores of its own; the SDK replaced on the hot path by a pre-built request (cached SigV4 signing key, one fetch, a hand-rolled event-stream decoder); and the tokenizer estimate moved off the response path (see below). Published sub-ms p99s come from Rust and Go gateways on 4 dedicated vCPUs.'
         : ''),
   );
   const fullCapacity = inputs.capacity?.get(FULL_PATH);
   const fullP99 = fullCapacity?.p99_at_capacity_ms ?? Number.NaN;
   const fullMet = Number.isFinite(fullP99) ? fullP99 < 10 : null;
+  const ledgerPairs = inputs.ledger
+    ? ` A hold+capture pair alone takes ${fmt(inputs.ledger.direct_pair_p50_ms)} ms p50 in-process on DynamoDB Local and ${fmt(inputs.ledger.http_pair_p50_ms)} ms over HTTP through the ledger server.`
+    : '';
   lines.push(
-    `- Full path p99 < 10 ms at the rate DynamoDB Local sustains: ${verdict(fullMet)}: p99 ${fmt(fullP99)} ms at ${fmt(fullCapacity?.calls_per_s ?? Number.NaN, 0)} calls/s (unloaded p99 ${fmt(fullCapacity?.unloaded_p99_ms ?? Number.NaN)} ms, one caller: ${fmt(full?.p99_ms ?? Number.NaN)} ms).` +
+    `- Full path p99 < 10 ms at the rate DynamoDB Local sustains: ${verdict(fullMet)}: p99 ${fmt(fullP99)} ms at ${fmt(fullCapacity?.calls_per_s ?? Number.NaN, 0)} calls/s (unloaded p99 ${fmt(fullCapacity?.unloaded_p99_ms ?? Number.NaN)} ms, one caller: ${fmt(full?.p99_ms ?? Number.NaN)} ms).${ledgerPairs}` +
       (fullMet === false
         ? ' Why: every call makes two sequential ledger round trips (hold, then capture), each an HTTP hop plus a DynamoDB Local TransactWriteItems that costs milliseconds of JVM time on this machine; under load they queue behind each other on the same two cores. What would meet it: take the capture off the response path (respond, then capture from a durable queue with the hold as the bound), keep the hold as the only synchronous write, and on real DynamoDB (single-digit ms transactions on separate hardware) the same path fits the budget.'
         : ''),

@@ -124,7 +124,13 @@ export async function benchLedger(
           'On one wallet, writes to it are serialised (a per-wallet mutex in the ledger process plus the entry_seq condition); spread over wallets they run in parallel, bounded by DynamoDB Local (one JVM on the same 2 cores).',
         ],
       },
-      figures: { one_wallet_per_s: summary[1]!.rate, spread_per_s: summary[2]!.rate, wallets: SETTINGS.ledger_wallets },
+      figures: {
+        direct_pair_p50_ms: summary[0]!.p50,
+        http_pair_p50_ms: summary[3]?.p50 ?? Number.NaN,
+        one_wallet_per_s: summary[1]!.rate,
+        spread_per_s: summary[2]!.rate,
+        wallets: SETTINGS.ledger_wallets,
+      },
     };
   } finally {
     client.destroy();
