@@ -2,6 +2,8 @@ import { formatEurCents } from '../../../shared/money';
 import { CsrfField, Layout } from './layout';
 
 export const LOCAL_TEST_MODE_BANNER = 'LOCAL TEST MODE: no real payment is made. This page stands in for Stripe Checkout.';
+/** Shown on every other page while top-ups go through the local checkout. */
+export const LOCAL_PAYMENTS_BANNER = 'LOCAL TEST MODE: top-ups go through a local checkout; no real payment is made.';
 
 export function LocalCheckoutPage(props: { csrf: string; topupId: string; amountMicros: number; email: string }) {
   return (

@@ -9,7 +9,7 @@ import { issueCsrfToken, verifyCsrf } from '../../owner/http';
 import { MONTHLY_CAP_MAX_MICROS, WALLET_PAGE_ENTRIES } from '../../owner/limits';
 import type { OwnerServices } from '../../owner/services';
 import type { SessionItem } from '../../owner/store';
-import { LOCAL_TEST_MODE_BANNER } from '../checkout';
+import { LOCAL_PAYMENTS_BANNER } from '../checkout';
 import { currentSession, errorPage, formOf, redirectToSignin } from '../respond';
 import { WalletPage } from '../wallet';
 
@@ -66,7 +66,7 @@ async function renderWallet(c: Context, services: OwnerServices, session: Sessio
       firstPage={!cursor.success || cursor.data === undefined}
       notice={notice}
       error={extra.error ?? null}
-      banner={usesLocalCheckout(services.config) ? LOCAL_TEST_MODE_BANNER : undefined}
+      banner={usesLocalCheckout(services.config) ? LOCAL_PAYMENTS_BANNER : undefined}
     />,
     extra.status ?? 200,
   );
