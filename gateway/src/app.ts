@@ -7,6 +7,7 @@ import { FleeexError } from '../../shared/errors';
 import { toErrorResponse } from './errors';
 import { REQUEST_ID_HEADER, requestId } from './middleware/request-id';
 import { provideServices } from './middleware/services';
+import { registerHealthz } from './routes/healthz';
 import { registerOpenApi } from './routes/openapi';
 import { registerV1ChatCompletions } from './routes/v1_chat_completions';
 import { registerV1ConnectSessionsCreate } from './routes/v1_connect_sessions_create';
@@ -64,6 +65,7 @@ export function createGatewayApp(services: GatewayServices): OpenAPIHono<Gateway
   app.use('*', requestId(), provideServices(services));
   app.onError((error, c) => errorResponse(c, error));
   app.notFound((c) => errorResponse(c, new FleeexError('not_found', `No route ${c.req.method} ${c.req.path}.`)));
+  registerHealthz(app);
   registerV1ChatCompletions(app);
   registerV1ModelsList(app);
   registerV1ModelsGet(app);
