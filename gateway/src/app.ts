@@ -56,6 +56,33 @@ function errorResponse(c: Context<GatewayEnv>, error: unknown): Response {
   return c.body(body, status, headers);
 }
 
+/** Route patterns by method, built once from the app's routes on the first unmatched request. */
+const routeTable = new WeakMap<OpenAPIHono<GatewayEnv>, Array<{ pattern: RegExp; method: string }>>();
+
+/** The methods some route serves at `path` (GET implies HEAD, as Hono answers it), for 405 + Allow. */
+function allowedMethods(app: OpenAPIHono<GatewayEnv>, path: string): string[] {
+  let table = routeTable.get(app);
+  if (!table) {
+    table = [];
+    for (const route of app.routes) {
+      if (route.method === 'ALL' || route.path.includes('*')) continue;
+      const source = route.path
+        .split('/')
+        .map((segment) => (segment.startsWith(':') ? '[^/]+' : segment.replace(/[.+?^${}()|[\]\\]/g, '\\$&')))
+        .join('/');
+      table.push({ pattern: new RegExp(`^${source}/?$`), method: route.method });
+    }
+    routeTable.set(app, table);
+  }
+  const methods = new Set<string>();
+  for (const { pattern, method } of table) {
+    if (!pattern.test(path)) continue;
+    methods.add(method);
+    if (method === 'GET') methods.add('HEAD');
+  }
+  return [...methods];
+}
+
 export function createGatewayApp(services: GatewayServices): OpenAPIHono<GatewayEnv> {
   const app = new OpenAPIHono<GatewayEnv>({
     defaultHook: (result) => {
@@ -64,7 +91,14 @@ export function createGatewayApp(services: GatewayServices): OpenAPIHono<Gateway
   });
   app.use('*', requestId(), provideServices(services));
   app.onError((error, c) => errorResponse(c, error));
-  app.notFound((c) => errorResponse(c, new FleeexError('not_found', `No route ${c.req.method} ${c.req.path}.`)));
+  app.notFound((c) => {
+    const allowed = allowedMethods(app, c.req.path);
+    if (allowed.length === 0) return errorResponse(c, new FleeexError('not_found', `No route ${c.req.method} ${c.req.path}.`));
+    const allow = allowed.join(', ');
+    const response = errorResponse(c, new FleeexError('method_not_allowed', `${c.req.path} accepts ${allow}, not ${c.req.method}.`));
+    response.headers.set('allow', allow);
+    return response;
+  });
   registerHealthz(app);
   registerV1ChatCompletions(app);
   registerV1ModelsList(app);
