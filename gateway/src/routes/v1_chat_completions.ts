@@ -1,7 +1,6 @@
 // POST /v1/chat/completions: the metered call (see core/metered-call.ts), streamed or not.
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { AppUserIdSchema } from '../../../shared/contracts/ledger-internal';
 import { FleeexError } from '../../../shared/errors';
 import { REQUEST_BODY_BYTES_MAX } from '../../../shared/limits';
 import { prepareCall, runCompletion } from '../core/metered-call';
@@ -9,7 +8,7 @@ import { InFlightLimiter } from '../core/in-flight';
 import { startStream } from '../core/metered-stream';
 import { requireAppKey } from '../middleware/app-key';
 import { jsonBody } from '../middleware/json-body';
-import { ChatCompletionRequestSchema, ChatCompletionResponseSchema } from '../openai/chat-schemas';
+import { ChatCompletionRequestSchema, ChatCompletionResponseSchema, END_USER_ID_MESSAGE, EndUserIdSchema } from '../openai/chat-schemas';
 import { CALLS_IN_FLIGHT_PER_KEY_MAX, type GatewayEnv } from '../services';
 import { bearerSecurity, errorResponses } from './error-responses';
 
@@ -49,13 +48,35 @@ const route = createRoute({
   },
 });
 
+/**
+ * Header values reach us as one character per byte (Latin-1). The SDKs' fetch sends characters below
+ * U+0100 that way, other clients send UTF-8: bytes that form valid UTF-8 are read as UTF-8 (Latin-1
+ * text practically never does), so `josé` names the same user whichever a client sent, and as the field.
+ */
+function headerText(value: string): string {
+  let nonAscii = false;
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code > 0xff) return value;
+    if (code > 0x7f) nonAscii = true;
+  }
+  if (!nonAscii) return value;
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(value, (ch) => ch.charCodeAt(0)));
+  } catch {
+    return value;
+  }
+}
+
 function appUserIdOf(c: Context, bodyUser: string | undefined): string {
   const header = c.req.header(USER_HEADER);
   if (header !== undefined) {
-    if (!AppUserIdSchema.safeParse(header).success) {
-      throw new FleeexError('invalid_request', 'X-Fleeex-User must be 1 to 256 characters.', { param: 'X-Fleeex-User' });
+    const id = headerText(header);
+    // The same schema as the body's `user` field (already checked by the route's validator).
+    if (!EndUserIdSchema.safeParse(id).success) {
+      throw new FleeexError('invalid_request', `X-Fleeex-User: ${END_USER_ID_MESSAGE}`, { param: 'X-Fleeex-User' });
     }
-    return header;
+    return id;
   }
   if (bodyUser !== undefined) return bodyUser;
   throw new FleeexError(
