@@ -102,7 +102,7 @@ export function closingNote(inputs: ClosingInputs): string {
   lines.push(
     `- Proxy overhead p99 <= 1 ms without the ledger: ${verdict(proxyMet)}: ${fmt(proxyAddedP99)} ms non-streamed, ${fmt(proxyAddedStreamP99)} ms streamed (one caller).` +
       (proxyMet === false
-        ? ` Why: the gateway is a Node process spending ${fmt(cpuPerCallUs, 0)} µs of CPU per call${profileTop}, and on this 2-core machine it shares cores with the load generator, the simulator, the ledger and Java, so its p99 includes waits for a core. What would meet it: the gateway on cores of its own; the SDK replaced on the hot path by a pre-built request (cached SigV4 signing key, one fetch, a hand-rolled event-stream decoder); and the tokenizer estimate moved off the response path (see below). Published sub-ms p99s come from Rust and Go gateways on 4 dedicated vCPUs.`
+        ? ` Why: the gateway is a Node process spending ${fmt(cpuPerCallUs, 0)} µs of CPU per call${profileTop}, and on this 2-core machine it shares cores with the load generator, the simulator, the ledger and Java, so its p99 includes waits for a core. What would meet it: the gateway on cores of its own; the SDK replaced on the hot path by a pre-built request (cached SigV4 signing key, one plain node:http request, a small event-stream decoder); and the tokenizer estimate moved off the response path (see below). Published sub-ms p99s come from Rust and Go gateways on 4 dedicated vCPUs.`
         : ''),
   );
   const fullCapacity = inputs.capacity?.get(FULL_PATH);

@@ -109,13 +109,13 @@ export async function benchProfile(
     const groups = summarise(JSON.parse(readFileSync(join(dir, largest), 'utf8')) as CpuProfile, fromUs, toUs);
     const busy = [...groups.values()].reduce((a, b) => a + b, 0);
     const sorted = [...groups.entries()].sort((a, b) => b[1] - a[1]);
-    const rows = sorted.map(([group, micros]) => [group, fmt((100 * micros) / busy, 1), fmt(micros / calls, 0)]);
+    const rows = sorted.map(([group, micros]) => [group, fmt((100 * micros) / busy, 1)]);
     const table: Table = {
       title: `Where the gateway's CPU goes (sampling profile, ${label})`,
-      columns: ['code', '% of busy CPU', 'µs per call (profiled)'],
+      columns: ['code', '% of busy CPU'],
       rows,
       notes: [
-        `A separate gateway process under V8's sampling profiler (--cpu-prof), ${CALLERS} callers for ${SETTINGS.profile_ms} ms non-streamed then ${SETTINGS.profile_ms} ms streamed (${calls} calls, the same 1 KB prompt) after a warm-up left out of the window; self time of each sampled function grouped by the package or folder it comes from; idle time excluded. One run: shares, not latencies (profiling slows the process).`,
+        `A separate gateway process under V8's sampling profiler (--cpu-prof), ${CALLERS} callers for ${SETTINGS.profile_ms} ms non-streamed then ${SETTINGS.profile_ms} ms streamed (${calls} calls, the same 1 KB prompt) after a warm-up left out of the window; self time of each sampled function grouped by the package or folder it comes from; idle time excluded. One run: shares only (the profiler samples wall time, so a process waiting for a core on a busy machine inflates whatever it was running; the CPU per call comes from the unprofiled runs).`,
       ],
     };
     return { table, shares: sorted.map(([group, micros]) => ({ group, share: micros / busy })) };
