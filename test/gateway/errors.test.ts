@@ -126,6 +126,9 @@ describe('upstream failures', () => {
     { fault: 'internal', status: 502, code: 'upstream_error' },
     { fault: 'timeout', status: 504, code: 'upstream_timeout' },
     { fault: 'validation', status: 400, code: 'invalid_request' },
+    // The SDK reports a reset connection as a TimeoutError with code ECONNRESET: not a timeout.
+    { fault: 'socket-close-early', status: 503, code: 'upstream_unavailable' },
+    { fault: 'socket-close', status: 503, code: 'upstream_unavailable' },
   ] as const;
   for (const { fault, status, code } of cases) {
     for (const stream of [false, true]) {
@@ -135,7 +138,7 @@ describe('upstream failures', () => {
         const error = await apiError(user.client.chat.completions.create({ ...hello, stream }));
         expect(error.status).toBe(status);
         expect(error.code).toBe(code);
-        if (status === 429) expect(Number(error.headers?.get('retry-after'))).toBeGreaterThan(0);
+        if (status === 429 || status === 503) expect(Number(error.headers?.get('retry-after'))).toBeGreaterThan(0);
         expect(await user.balance()).toBe(before);
         expect(await user.available()).toBe(before);
       });

@@ -5,6 +5,9 @@ import { FleeexError } from '../../../shared/errors';
 /** What a caller is told to wait after Bedrock throttles, when Bedrock does not say. */
 export const THROTTLE_RETRY_AFTER_SECONDS = 2;
 
+/** Socket errors meaning the provider could not be reached or dropped the connection: transient, 503. */
+const CONNECTION_LOST_CODES: ReadonlySet<string> = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE']);
+
 interface SdkErrorLike {
   name?: string;
   message?: string;
@@ -15,6 +18,10 @@ interface SdkErrorLike {
 export function mapBedrockError(error: unknown): FleeexError {
   if (error instanceof FleeexError) return error;
   const e = (typeof error === 'object' && error !== null ? error : {}) as SdkErrorLike;
+  // Before the name: the SDK's Node handler names a reset socket ('socket hang up') TimeoutError.
+  if (e.code !== undefined && CONNECTION_LOST_CODES.has(e.code)) {
+    return new FleeexError('upstream_unavailable', 'The connection to the model provider was lost; retry shortly.');
+  }
   switch (e.name) {
     case 'ThrottlingException':
     case 'ServiceQuotaExceededException':
@@ -43,7 +50,7 @@ export function mapBedrockError(error: unknown): FleeexError {
   }
   const status = e.$metadata?.httpStatusCode;
   if (status === 429) return new FleeexError('rate_limit_exceeded', 'The model provider is throttling requests; retry shortly.', { retryAfterSeconds: THROTTLE_RETRY_AFTER_SECONDS });
-  if (status === 503 || e.code === 'ECONNREFUSED' || e.code === 'ECONNRESET' || e.code === 'EPIPE') {
+  if (status === 503) {
     return new FleeexError('upstream_unavailable', 'The model provider is unavailable; retry shortly.');
   }
   return new FleeexError('upstream_error', 'The model provider failed while answering.');
