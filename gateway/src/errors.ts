@@ -72,6 +72,14 @@ export interface ErrorResponseParts {
   body: string;
 }
 
+/** `this user has not authorized this app` -> `This user has not authorized this app.` */
+function asSentence(text: string): string {
+  const trimmed = text.trim();
+  if (trimmed === '') return trimmed;
+  const capitalised = trimmed[0]!.toUpperCase() + trimmed.slice(1);
+  return /[.!?]$/.test(capitalised) ? capitalised : `${capitalised}.`;
+}
+
 /** Turns any thrown value into the OpenAI error shape. Unknown errors become a bare 500. */
 export function toErrorResponse(error: unknown): ErrorResponseParts {
   const fleeex = error instanceof FleeexError ? error : new FleeexError('internal_error', 'Internal error.');
@@ -82,7 +90,7 @@ export function toErrorResponse(error: unknown): ErrorResponseParts {
     const retryAfter = fleeex.details.retryAfterSeconds ?? RETRY_AFTER_SECONDS_DEFAULT;
     headers['retry-after'] = String(Math.max(0, Math.ceil(retryAfter)));
   }
-  const message = fleeex.code === 'wallet_not_authorized' ? `${fleeex.message} ${CONNECT_HINT}` : fleeex.message;
+  const message = fleeex.code === 'wallet_not_authorized' ? `${asSentence(fleeex.message)} ${CONNECT_HINT}` : fleeex.message;
   const body = JSON.stringify({ error: { message, type, param: fleeex.details.param ?? null, code: fleeex.code } });
   return { status, headers, body };
 }

@@ -62,6 +62,8 @@ describe('identity and permission', () => {
     expect(error.status).toBe(403);
     expect(error.code).toBe('wallet_not_authorized');
     expect(error.message).toContain('/v1/connect/sessions');
+    // The ledger's reason and the hint read as separate sentences.
+    expect(error.message).toMatch(/^403 [A-Z].*[.!?] Send the user through the connect flow/);
     expect(error.headers?.get('x-should-retry')).toBe('false');
   });
 
