@@ -60,8 +60,12 @@ export function openAiClient(stack: Stack, apiKey: string, appUserId?: string): 
   });
 }
 
-/** Polls `read` until `done(value)` or the deadline; returns the last value. For settlements after a disconnect. */
-export async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, deadlineMs = 5_000): Promise<T> {
+/**
+ * Polls `read` until `done(value)` or the deadline; returns the last value (the caller asserts on it).
+ * For settlements after a disconnect. The deadline only bounds a failing run: generous, so a loaded
+ * CI machine does not turn a slow settlement into a failure.
+ */
+export async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, deadlineMs = 15_000): Promise<T> {
   const until = Date.now() + deadlineMs;
   let value = await read();
   while (!done(value) && Date.now() < until) {
