@@ -23,7 +23,7 @@ import { HOLD_PENDING_GSI_PK, apiKeyKey, grantKey, holdKey, walletKey } from '..
 import { ConditionFailedError, type Item, type LedgerTable, type WriteOp } from '../store/port';
 import type { Apps } from './apps';
 import { type Clock, capPeriod } from './clock';
-import { contentionPause } from './contention';
+import { WALLET_CONTENDED_ATTEMPTS_MAX, contentionPause } from './contention';
 import { type EntryDraft, entryPuts } from './entries';
 import type { Grants } from './grants';
 import { RESOLVED_HOLD_RETENTION_S, holdFromItem, holdResponse, storedCapture, storedRelease } from './hold-item';
@@ -32,7 +32,7 @@ import { int, str } from './item-fields';
 import { KeyedLimiter } from './keyed-limiter';
 import type { PriceBook } from './prices';
 import { TtlCache } from './ttl-cache';
-import { type WalletViews, walletMoveOp } from './wallet-state';
+import { type WalletState, type WalletViews, walletMoveOp, walletStateFromItem } from './wallet-state';
 
 export interface Replayable<R> {
   result: R;
@@ -51,6 +51,14 @@ export interface HoldsDeps {
 
 /** Hold transactions one process sends at once for one wallet (they all race for the wallet item). */
 const HOLDS_IN_FLIGHT_PER_WALLET_MAX = 16;
+/**
+ * Transactions a hold may send at an amount clamped to what it last saw available. Each one that fails
+ * on the wallet (or cap) shows a smaller available than the amount it tried, so it only fails because
+ * another writer took money first. After these, the hold tries the minimal call: a failed condition
+ * at that amount IS the verdict (ALL_OLD shows less than the minimum), so contention can delay a hold
+ * but never turn it into `ledger_unavailable`.
+ */
+const HOLD_CLAMPED_ATTEMPTS_MAX = LEDGER_RETRIES_MAX - 3;
 const SHORT_WALLET_HINT_TTL_MS = 1_000;
 const SHORT_WALLET_HINTS_MAX = 10_000;
 const RECENT_HOLDS_MAX = 20_000;
@@ -152,6 +160,7 @@ export class Holds {
     for (let attempt = 0; attempt <= LEDGER_RETRIES_MAX; attempt++) {
       const now = this.deps.clock();
       const period = periodOverride ?? capPeriod(now);
+      if (attempt > HOLD_CLAMPED_ATTEMPTS_MAX) tokens = Math.min(tokens, floor);
       const amount = holdAmountMicros(price, req.input_tokens_estimate, tokens);
       const seenShort = this.shortWallets.get(preflight.wallet_id);
       if (walletLimit === undefined && seenShort !== undefined && seenShort < amount) {
@@ -240,20 +249,26 @@ export class Holds {
             periodOverride = grantPeriod; // this process's clock is behind the one that rolled the grant
             continue;
           }
-          if (grant['capped'] === true && int(grant, 'cap_remaining_micros') < amount) {
-            capLimit = int(grant, 'cap_remaining_micros');
+          const remaining = int(grant, 'cap_remaining_micros');
+          // Paired assertion: with the grant active and in this period, only the cap can have failed.
+          if (grant['capped'] !== true || remaining >= amount) {
+            throw new Error(`hold ${req.hold_id}: the grant condition failed with ${remaining} left for ${amount}`);
           }
+          capLimit = remaining;
         }
         if (error.failedAt(2)) {
           const wallet = error.itemAt(2);
           if (!wallet) throw new FleeexError('wallet_not_authorized', 'the linked wallet does not exist');
           walletLimit = int(wallet, 'available_micros');
+          // Paired assertion: the only money condition on the wallet is available >= amount.
+          if (walletLimit >= amount) throw new Error(`hold ${req.hold_id}: wallet condition failed with ${walletLimit} available for ${amount}`);
           this.shortWallets.set(preflight.wallet_id, walletLimit);
         }
         clampOrRefuse();
       }
     }
-    throw new FleeexError('ledger_unavailable', 'the wallet is too busy; retry');
+    // Reached only if the grant's cap period kept moving under this hold: not a verdict on the money.
+    throw new FleeexError('ledger_unavailable', 'the grant kept changing period; retry');
   }
 
   async capture(holdId: string, req: CaptureRequest): Promise<Replayable<CaptureResponse>> {
@@ -263,7 +278,9 @@ export class Holds {
     const walletId = str(item, 'wallet_id');
     return this.deps.views.mutex.run(walletId, async () => {
       let fresh = false;
-      for (let attempt = 0; attempt <= LEDGER_RETRIES_MAX; attempt++) {
+      /** The wallet as a failed condition returned it (ALL_OLD): as current as a read, without one. */
+      let known: WalletState | undefined;
+      for (let attempt = 0; attempt <= WALLET_CONTENDED_ATTEMPTS_MAX; attempt++) {
         const hold = holdFromItem(item!);
         const now = this.deps.clock();
         if (hold.status === 'captured') {
@@ -281,7 +298,8 @@ export class Holds {
         const priced = priceUsage(price, req);
         const amount = hold.amount_micros;
         // Taking more than the hold needs the wallet's true available amount: always read it fresh then.
-        const state = await this.deps.views.state(walletId, fresh || priced.cost_micros > amount);
+        const state = known ?? (await this.deps.views.state(walletId, fresh || priced.cost_micros > amount));
+        known = undefined;
         if (!state) throw new FleeexError('internal_error', 'the wallet of a hold is missing');
         if (state.held_micros < amount) {
           // A pending hold is part of its wallet's held amount: our view of the hold or the wallet is stale.
@@ -375,7 +393,10 @@ export class Holds {
             continue;
           }
           if (error.failedAt(2)) throw new FleeexError('internal_error', 'the grant of a hold is missing');
-          // The wallet moved (or this process's view was stale): re-read and re-decide.
+          // The wallet moved (another process posted, or holds took what a write-off needed), or this
+          // process's view was stale: re-decide on the wallet as the failed condition saw it.
+          const wallet = error.failedAt(1) ? error.itemAt(1) : undefined;
+          if (wallet) known = walletStateFromItem(wallet);
           if (fresh) await contentionPause(attempt);
           fresh = true;
           continue;

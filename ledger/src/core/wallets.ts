@@ -3,15 +3,14 @@
 import { randomId } from '../../../shared/api-keys';
 import type { EntryType } from '../../../shared/contracts/ledger-events';
 import { FleeexError } from '../../../shared/errors';
-import { LEDGER_RETRIES_MAX } from '../../../shared/limits';
 import { AMOUNT_MICROS_MAX, assertMicros } from '../../../shared/money';
 import { ENTRY_SK_PREFIX, entrySk, idempotencyKey, walletKey } from '../store/keys';
 import { ConditionFailedError, type Item, type LedgerTable } from '../store/port';
 import type { Clock } from './clock';
-import { contentionPause } from './contention';
+import { WALLET_CONTENDED_ATTEMPTS_MAX, contentionPause } from './contention';
 import { type Entry, type EntryDraft, entryFromItem, entryPuts } from './entries';
 import { int, str, strOrNull } from './item-fields';
-import { type WalletState, type WalletViews, walletMoveOp } from './wallet-state';
+import { type WalletState, type WalletViews, walletMoveOp, walletStateFromItem } from './wallet-state';
 
 export interface Wallet {
   wallet_id: string;
@@ -175,8 +174,11 @@ export class Wallets {
   ): Promise<Posted<R>> {
     return this.views.mutex.run(walletId, async () => {
       let fresh = freshRead;
-      for (let attempt = 0; attempt <= LEDGER_RETRIES_MAX; attempt++) {
-        const state = await this.views.state(walletId, fresh);
+      /** The wallet as a failed condition returned it (ALL_OLD): as current as a read, without one. */
+      let known: WalletState | undefined;
+      for (let attempt = 0; attempt <= WALLET_CONTENDED_ATTEMPTS_MAX; attempt++) {
+        const state = known ?? (await this.views.state(walletId, fresh));
+        known = undefined;
         if (!state) {
           const replay = await this.replay<R>(key, fingerprint);
           if (replay) return replay;
@@ -224,7 +226,10 @@ export class Wallets {
           if (error.failedAt(1) && delta > 0 && int(error.itemAt(1)!, 'balance_micros') > AMOUNT_MICROS_MAX - delta) {
             throw new FleeexError('invalid_request', 'the wallet balance would exceed the maximum amount', { param: 'amount_micros' });
           }
+          // Another process posted first, or holds took what a debit needed: re-decide on the wallet as
+          // the failed condition saw it, so a refusal (adjust) is exactly what the table said.
           this.views.forget(walletId);
+          if (error.failedAt(1)) known = walletStateFromItem(error.itemAt(1)!);
           if (fresh) await contentionPause(attempt);
           fresh = true;
           continue;
