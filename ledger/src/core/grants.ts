@@ -54,10 +54,30 @@ export function grantFromItem(item: Item): Grant {
   };
 }
 
-/** 'YYYY-MM' strings order as the months they name. */
-function laterPeriod(a: string, b: string): string {
-  if (a < b) return b;
-  return a;
+/**
+ * The update that gives a grant a new cap. The stored remaining is (cap ?? 0) - spent - held, so a cap
+ * change adds the difference of the caps to it in the write itself: holds and captures moving spent
+ * and held concurrently cannot make it fail or be lost. The condition is only the cap that was read.
+ * The returned grant shows spent and held as read (a view; the item stays exact).
+ */
+function capUpdate(existing: Grant, cap: number | null) {
+  const delta = (cap ?? 0) - (existing.monthly_cap_micros ?? 0);
+  const oldCap = existing.monthly_cap_micros;
+  return {
+    grant: {
+      ...existing,
+      monthly_cap_micros: cap,
+      cap_remaining_micros: cap === null ? null : cap - existing.cap_spent_micros - existing.cap_held_micros,
+    } satisfies Grant,
+    set: 'SET monthly_cap_micros = :cap, capped = :capped, cap_remaining_micros = cap_remaining_micros + :delta',
+    condition: oldCap === null ? 'capped = :false' : 'capped = :true AND monthly_cap_micros = :old_cap',
+    values: {
+      ':cap': cap,
+      ':capped': cap !== null,
+      ':delta': delta,
+      ...(oldCap === null ? { ':false': false } : { ':true': true, ':old_cap': oldCap }),
+    },
+  };
 }
 
 function checkCap(cap: number | null | undefined): void {
@@ -123,7 +143,7 @@ export class Grants {
     checkCap(input.monthly_cap_micros);
     const now = this.clock();
     for (let attempt = 0; attempt <= LEDGER_RETRIES_MAX; attempt++) {
-      const existing = await this.get(input.wallet_id, input.app_id);
+      const existing = await this.current(input.wallet_id, input.app_id, now);
       const link = {
         kind: 'put' as const,
         item: { ...linkKey(input.app_id, input.app_user_id), app_id: input.app_id, app_user_id: input.app_user_id, wallet_id: input.wallet_id, created_at: now.toISOString() },
@@ -156,7 +176,7 @@ export class Grants {
         };
       } else {
         const cap = input.monthly_cap_micros === undefined ? existing.monthly_cap_micros : input.monthly_cap_micros;
-        const update = this.capUpdate(existing, cap, now);
+        const update = capUpdate(existing, cap);
         grant = { ...update.grant, status: 'active', revoked_at: null, app_user_id: input.app_user_id };
         grantOp = {
           kind: 'update',
@@ -173,34 +193,44 @@ export class Grants {
         if (!(error instanceof ConditionFailedError)) throw error;
         if (error.failedAt(0)) throw new FleeexError('not_found', 'wallet not found');
         if (error.failedAt(1)) throw new FleeexError('not_found', 'app not found');
-        await contentionPause(attempt); // the grant changed under us (holds move its counters): re-read and retry
+        // Created, or its cap changed, by a concurrent call since we read it (holds cannot cause this).
+        await contentionPause(attempt);
         continue;
       }
       this.links.delete(`${input.app_id}\u0000${input.app_user_id}`);
       return grant;
     }
-    throw new FleeexError('ledger_unavailable', 'the grant is too busy; retry');
+    throw new FleeexError('ledger_unavailable', 'the grant kept changing under concurrent edits; retry');
   }
 
   /** Sets (or removes, with null) the monthly cap of an existing grant. */
   async setCap(walletId: string, appId: string, cap: number | null): Promise<Grant> {
     checkCap(cap);
+    const now = this.clock();
     for (let attempt = 0; attempt <= LEDGER_RETRIES_MAX; attempt++) {
-      const existing = await this.get(walletId, appId);
+      const existing = await this.current(walletId, appId, now);
       if (!existing) throw new FleeexError('not_found', 'grant not found');
-      const update = this.capUpdate(existing, cap, this.clock());
+      const update = capUpdate(existing, cap);
       try {
         await this.table.transact([
           { kind: 'update', key: grantKey(walletId, appId), update: update.set, condition: update.condition, values: update.values },
         ]);
       } catch (error) {
         if (!(error instanceof ConditionFailedError)) throw error;
-        await contentionPause(attempt);
+        await contentionPause(attempt); // a concurrent cap edit won: re-read and apply ours on top
         continue;
       }
       return update.grant;
     }
-    throw new FleeexError('ledger_unavailable', 'the grant is too busy; retry');
+    throw new FleeexError('ledger_unavailable', 'the grant kept changing under concurrent edits; retry');
+  }
+
+  /** The grant, first rolled into the month of `now` when its period is over. */
+  private async current(walletId: string, appId: string, now: Date): Promise<Grant | null> {
+    const existing = await this.get(walletId, appId);
+    if (!existing || existing.cap_period >= capPeriod(now)) return existing;
+    await this.rollPeriod(walletId, appId, capPeriod(now));
+    return this.get(walletId, appId);
   }
 
   async revoke(walletId: string, appId: string): Promise<void> {
@@ -222,53 +252,25 @@ export class Grants {
   }
 
   /**
-   * Moves a grant whose cap period is over into the current month: spend restarts at 0, holds still
-   * pending stay held. Conditioned on the values it read, so it applies at most once.
+   * Moves a grant whose cap period is over into `period`: spend restarts at 0, holds still pending
+   * stay held. The update computes from the item's own values (DynamoDB evaluates every SET operand
+   * on the item before the update), so holds and captures moving the counters cannot make it fail;
+   * only an earlier roll can, and then there is nothing left to do. Applies at most once per period.
    */
   async rollPeriod(walletId: string, appId: string, period: string): Promise<void> {
-    const existing = await this.get(walletId, appId);
-    if (!existing || existing.cap_period >= period) return;
     try {
       await this.table.transact([
         {
           kind: 'update',
           key: grantKey(walletId, appId),
-          update: 'SET cap_period = :period, cap_spent_micros = :zero, cap_remaining_micros = cap_remaining_micros + :spent',
-          condition: 'cap_period = :old AND cap_spent_micros = :spent',
-          values: { ':period': period, ':zero': 0, ':spent': existing.cap_spent_micros, ':old': existing.cap_period },
+          update: 'SET cap_period = :period, cap_spent_micros = :zero, cap_remaining_micros = cap_remaining_micros + cap_spent_micros',
+          condition: 'cap_period < :period',
+          values: { ':period': period, ':zero': 0 },
         },
       ]);
     } catch (error) {
-      // Someone else rolled it (or spend moved): the caller re-reads through its own retry.
+      // Already in `period` or later (or gone): the caller re-decides from the grant as it is.
       if (!(error instanceof ConditionFailedError)) throw error;
     }
-  }
-
-  /** The SET clause that gives `grant` a new cap (rolling its period when over), conditioned on what was read. */
-  private capUpdate(existing: Grant, cap: number | null, now: Date) {
-    const period = laterPeriod(existing.cap_period, capPeriod(now));
-    const spent = period === existing.cap_period ? existing.cap_spent_micros : 0;
-    const remaining = (cap ?? 0) - spent - existing.cap_held_micros;
-    return {
-      grant: {
-        ...existing,
-        monthly_cap_micros: cap,
-        cap_period: period,
-        cap_spent_micros: spent,
-        cap_remaining_micros: cap === null ? null : remaining,
-      } satisfies Grant,
-      set: 'SET monthly_cap_micros = :cap, capped = :capped, cap_period = :period, cap_spent_micros = :spent, cap_remaining_micros = :remaining',
-      condition: 'cap_period = :old_period AND cap_spent_micros = :old_spent AND cap_held_micros = :old_held',
-      values: {
-        ':cap': cap,
-        ':capped': cap !== null,
-        ':period': period,
-        ':spent': spent,
-        ':remaining': remaining,
-        ':old_period': existing.cap_period,
-        ':old_spent': existing.cap_spent_micros,
-        ':old_held': existing.cap_held_micros,
-      },
-    };
   }
 }
