@@ -146,4 +146,25 @@ describe('startStream', () => {
     expect(text).toContain('"code":"upstream_timeout"');
     expect(h.settlements).toHaveLength(1);
   });
+
+  it('a provider stream that ends without messageStop is an error, not a silent [DONE]', async () => {
+    const h = harness(async function* () {
+      yield { messageStart: { role: 'assistant' } } as ConverseStreamOutput;
+      yield delta('abcdefgh');
+    });
+    const text = await new Response(await startStream(h.services, call, true, () => {})).text();
+    const frames = text.split('\n\n').filter(Boolean);
+    expect(frames).not.toContain('data: [DONE]');
+    expect(JSON.parse(frames[frames.length - 1]!.slice(6)).error.code).toBe('upstream_error');
+    expect(h.settlements).toHaveLength(1);
+    expect((h.settlements[0] as { request: CaptureRequest }).request).toMatchObject({ output_tokens: 3, usage_source: 'estimate' });
+
+    // Ended before anything at all: refused with an HTTP error, and released.
+    const empty = harness(async function* () {
+      yield* [];
+    });
+    await expect(startStream(empty.services, call, true, () => {})).rejects.toMatchObject({ code: 'upstream_error' });
+    await empty.drain();
+    expect(empty.settlements).toEqual([{ kind: 'release', request: { reason: 'upstream_error' } }]);
+  });
 });

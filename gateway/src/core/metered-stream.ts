@@ -14,6 +14,10 @@ import { type PreparedCall, type Settlement, captureUsage, estimatedUsage, relea
 
 type Ending = 'complete' | 'upstream_error' | 'client_cancelled';
 
+function endedEarly(): FleeexError {
+  return new FleeexError('upstream_error', 'The model provider ended the stream before the answer was complete.');
+}
+
 const encoder = new TextEncoder();
 
 /**
@@ -82,8 +86,8 @@ export async function startStream(
       clearTimeout(idleTimer);
     }
     const first = await nextEvent();
-    firstFrame = first.done ? '' : translator.event(first.value);
-    if (first.done) closed = true;
+    if (first.done) throw endedEarly();
+    firstFrame = translator.event(first.value);
   } catch (error) {
     await finish('upstream_error');
     throw error;
@@ -98,12 +102,8 @@ export async function startStream(
 
   return new ReadableStream<Uint8Array>(
     {
-      async start(controller) {
+      start(controller) {
         if (firstFrame) controller.enqueue(encoder.encode(firstFrame));
-        if (closed) {
-          controller.enqueue(encoder.encode(await tail()));
-          controller.close();
-        }
       },
       async pull(controller) {
         if (closed || cancelled) return;
@@ -114,6 +114,8 @@ export async function startStream(
             const next = await nextEvent();
             if (cancelled) return;
             if (next.done) {
+              // No messageStop: the answer was cut off (no finish_reason to give), not complete.
+              if (translator.stopReason === undefined) throw endedEarly();
               frame = await tail();
               closed = true;
               break;
