@@ -143,6 +143,17 @@ describe('request fields', () => {
     expect(image.message).toMatch(/Remote image URLs are not supported.*data URL/);
     expect((await stack.admin.wallet(user.walletId)).held_micros).toBe(0);
   });
+
+  it('refuses the legacy functions/function_call fields instead of silently answering without them', async () => {
+    const legacy = { ...hello, functions: [{ name: 'get_weather', parameters: { type: 'object', properties: {} } }] };
+    const functions = await apiError(user.client.chat.completions.create(legacy));
+    expect(functions.status).toBe(400);
+    expect(functions.param).toBe('functions');
+    expect(functions.message).toMatch(/tools/);
+    const functionCall = await apiError(user.client.chat.completions.create({ ...hello, function_call: 'auto' }));
+    expect(functionCall.status).toBe(400);
+    expect(functionCall.param).toBe('function_call');
+  });
 });
 
 describe('response shapes', () => {

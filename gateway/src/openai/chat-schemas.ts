@@ -159,6 +159,15 @@ const ResponseFormatSchema = z.discriminatedUnion('type', [
   }),
 ]);
 
+/** A field accepted by the schema only to be refused with `message` (zod would otherwise strip it silently). */
+function refusedLegacy(message: string) {
+  return z
+    .unknown()
+    .refine((value) => value === undefined || value === null, { error: message })
+    .optional()
+    .openapi({ description: `Not supported: ${message}.` });
+}
+
 const outputTokens = z.number().int().min(1).max(OUTPUT_TOKENS_REQUEST_MAX);
 const stopSequence = z.string().min(1).max(STOP_SEQUENCE_CHARS_MAX);
 
@@ -184,6 +193,9 @@ export const ChatCompletionRequestSchema = z
     frequency_penalty: z.literal(0, { error: 'frequency_penalty is not supported by Bedrock' }).nullish(),
     presence_penalty: z.literal(0, { error: 'presence_penalty is not supported by Bedrock' }).nullish(),
     metadata: z.record(z.string(), z.string().max(512)).optional(),
+    // Legacy function calling: refused rather than stripped, or the model would silently answer without them.
+    functions: refusedLegacy('functions is the legacy form of tools: send tools: [{type: "function", function: {...}}] instead'),
+    function_call: refusedLegacy('function_call is the legacy form of tool_choice: send tool_choice instead'),
   })
   .openapi('ChatCompletionRequest');
 export type ChatCompletionRequest = z.infer<typeof ChatCompletionRequestSchema>;
