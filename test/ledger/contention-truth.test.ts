@@ -8,7 +8,6 @@ import { LEDGER_RETRIES_MAX } from '../../shared/limits';
 import { seedModelPrices } from '../../shared/price-seed';
 import { OUTPUT_TOKENS_MIN_AFFORDABLE, holdAmountMicros } from '../../shared/pricing';
 import { LedgerService } from '../../ledger/src/core/service';
-import type { WriteOp } from '../../ledger/src/store/port';
 import { HAIKU, type Payer, ledgerFixture } from './fixture';
 import { expectWalletInvariants } from './invariants';
 import { RivalFirstTable, touchesHold } from './rival-table';
