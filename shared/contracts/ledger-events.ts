@@ -25,6 +25,8 @@ export const LedgerEventSchema = z.object({
   provider_cost_micros: z.number().int().nullable(),
   margin_micros: z.number().int().nullable(),
   price_version: z.number().int().nullable(),
+  /** write_off entries (amount 0): what could not be taken from the wallet. Absent in older events. */
+  written_off_micros: z.number().int().min(0).nullable().optional(),
   created_at: z.iso.datetime(),
 });
 export type LedgerEvent = z.infer<typeof LedgerEventSchema>;

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { FleeexError } from '../../shared/errors';
 import { HOLD_TTL_MS } from '../../shared/limits';
 import { HAIKU, type Payer, ledgerFixture } from './fixture';
-import { expectWalletInvariants } from './invariants';
+import { expectWalletInvariants, scanAll } from './invariants';
 
 type Fixture = Awaited<ReturnType<typeof ledgerFixture>>;
 let f: Fixture;
@@ -103,7 +103,23 @@ describe('replays', () => {
     expect(await f.service.wallets.adjust(p.walletId, -200_000, 'correction', `adj-${p.walletId}`)).toMatchObject({ replayed: true });
     const state = await expectWalletInvariants(f.client, f.prefix, p.walletId);
     expect(state.balance_micros).toBe(0);
-    expect(state.entries.map((e) => e['type'])).toEqual(['topup', 'adjustment', 'refund']);
+    // The shortfall is in the ledger: a write-off entry (amount 0) posted with the refund, once.
+    expect(state.entries.map((e) => [e['type'], e['amount_micros'], e['written_off_micros'] ?? null])).toEqual([
+      ['topup', 700_000, null],
+      ['adjustment', -200_000, null],
+      ['refund', -500_000, null],
+      ['write_off', 0, 300_000],
+    ]);
+    expect(state.entries[3]!['idempotency_key']).toBe(`refund-${p.walletId}`);
+    expect(refunds[0]!.result.write_off_entry).toMatchObject({ type: 'write_off', amount_micros: 0, written_off_micros: 300_000 });
+    const outbox = (await scanAll(f.client, f.prefix)).filter((i) => String(i['pk']).startsWith('OUTBOX#') && i['wallet_id'] === p.walletId);
+    const events = outbox.map((i) => JSON.parse(String(i['event'])) as { type: string; written_off_micros: number | null });
+    expect(events.filter((e) => e.type === 'write_off')).toMatchObject([{ written_off_micros: 300_000 }]);
+
+    // Nothing available at all: no refund entry, the whole amount is written off.
+    const empty = await f.service.wallets.debitUpTo(p.walletId, 50_000, `refund2-${p.walletId}`);
+    expect(empty.result).toMatchObject({ entry: null, debited_micros: 0, shortfall_micros: 50_000, write_off_entry: { written_off_micros: 50_000 } });
+    expect((await expectWalletInvariants(f.client, f.prefix, p.walletId)).entries).toHaveLength(5);
   });
 });
 

@@ -19,9 +19,17 @@ async function balance(walletId: string): Promise<{ balance_micros: number; avai
   return (await response.json()) as { balance_micros: number; available_micros: number };
 }
 
-async function entries(walletId: string): Promise<Array<{ type: string; amount_micros: number }>> {
+interface AdminEntry {
+  type: string;
+  amount_micros: number;
+  balance_after_micros: number;
+  written_off_micros: number | null;
+  idempotency_key: string;
+}
+
+async function entries(walletId: string): Promise<AdminEntry[]> {
   const response = await stack.admin(`/admin/wallets/${walletId}/entries?limit=200`);
-  return ((await response.json()) as { data: Array<{ type: string; amount_micros: number }> }).data;
+  return ((await response.json()) as { data: AdminEntry[] }).data;
 }
 
 /** A wallet with a started top-up of `euros`, as the wallet page would create it. */
@@ -150,9 +158,15 @@ describe('Stripe webhook', () => {
     const after = await balance(t.walletId);
     expect(after.balance_micros).toBe(0);
     expect(after.available_micros).toBe(0);
-    const refunds = (await entries(t.walletId)).filter((e) => e.type === 'refund');
+    const all = await entries(t.walletId);
+    const refunds = all.filter((e) => e.type === 'refund');
     expect(refunds).toHaveLength(1);
     expect(refunds[0]!.amount_micros).toBe(-2_000_000);
+    // The 8 EUR the wallet could not give back is in the ledger, once, next to the refund that fell short.
+    const writeOffs = all.filter((e) => e.type === 'write_off');
+    expect(writeOffs).toMatchObject([{ amount_micros: 0, balance_after_micros: 0, written_off_micros: 8_000_000 }]);
+    expect(writeOffs[0]!.idempotency_key).toBe(refunds[0]!.idempotency_key);
+    expect(all.reduce((sum, e) => sum + e.amount_micros, 0)).toBe(after.balance_micros);
   });
 
   it('partial refunds: cumulative amounts debit each cent once, whatever the delivery order', async () => {

@@ -63,6 +63,9 @@ export interface EntryView {
   input_tokens: number | null;
   output_tokens: number | null;
   price_version: number | null;
+  /** write_off entries: what could not be taken from the wallet (their amount is 0). */
+  written_off_micros: number | null;
+  reason: string | null;
   idempotency_key: string;
   created_at: string;
 }
@@ -79,6 +82,8 @@ export function entryView(entry: Entry): EntryView {
     input_tokens: entry.input_tokens,
     output_tokens: entry.output_tokens,
     price_version: entry.price_version,
+    written_off_micros: entry.written_off_micros,
+    reason: entry.reason,
     idempotency_key: entry.idempotency_key,
     created_at: entry.created_at,
   };
@@ -130,6 +135,7 @@ export function ledgerEvent(entry: Entry): LedgerEvent {
     provider_cost_micros: entry.provider_cost_micros,
     margin_micros: entry.margin_micros,
     price_version: entry.price_version,
+    written_off_micros: entry.written_off_micros,
     created_at: entry.created_at,
   };
 }

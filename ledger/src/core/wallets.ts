@@ -43,9 +43,12 @@ export interface Posted<R> {
 }
 
 export interface DebitUpToResult {
+  /** The debit (refund, dispute withdrawal); null when the wallet had nothing available. */
   entry: Entry | null;
+  /** The write-off recording the shortfall (amount 0, written_off_micros = shortfall); null when none. */
+  write_off_entry: Entry | null;
   debited_micros: number;
-  /** requested - debited: what the wallet could not cover. */
+  /** requested - debited: what the wallet could not cover (fleeex's loss). */
   shortfall_micros: number;
 }
 
@@ -119,8 +122,8 @@ export class Wallets {
     if (amountMicros <= 0) throw new FleeexError('invalid_request', 'a credit must be positive', { param: 'amount_micros' });
     const fingerprint = JSON.stringify(['credit', walletId, amountMicros, type, details.app_id ?? null, details.reason ?? null]);
     return this.post<Entry>(walletId, idempotencyKeyValue, fingerprint, false, () => ({
-      draft: { type, amount_micros: amountMicros, idempotency_key: idempotencyKeyValue, ...details },
-      result: (entry) => entry!,
+      drafts: [{ type, amount_micros: amountMicros, idempotency_key: idempotencyKeyValue, ...details }],
+      result: ([entry]) => entry!,
     }));
   }
 
@@ -134,13 +137,17 @@ export class Wallets {
         throw new FleeexError('insufficient_balance', 'the wallet does not have that much available');
       }
       return {
-        draft: { type: 'adjustment', amount_micros: amountMicros, idempotency_key: idempotencyKeyValue, reason },
-        result: (entry) => entry!,
+        drafts: [{ type: 'adjustment', amount_micros: amountMicros, idempotency_key: idempotencyKeyValue, reason }],
+        result: ([entry]) => entry!,
       };
     });
   }
 
-  /** Debits min(amount, available) (refunds, disputes) and reports the shortfall. Never goes negative. */
+  /**
+   * Debits min(amount, available) (refunds, disputes). Never goes negative: what the wallet cannot
+   * cover is posted as a `write_off` entry (amount 0, written_off_micros = shortfall) in the same
+   * transaction, so the loss is in the ledger and its event stream, not only in a log line.
+   */
   debitUpTo(
     walletId: string,
     amountMicros: number,
@@ -153,16 +160,34 @@ export class Wallets {
     const fingerprint = JSON.stringify(['debit', walletId, amountMicros, type, details.app_id ?? null, details.reason ?? null]);
     return this.post<DebitUpToResult>(walletId, idempotencyKeyValue, fingerprint, true, (state) => {
       const debited = Math.min(amountMicros, state.available_micros);
+      const shortfall = amountMicros - debited;
+      const drafts: EntryDraft[] = [];
+      if (debited > 0) drafts.push({ type, amount_micros: -debited, idempotency_key: idempotencyKeyValue, ...details });
+      if (shortfall > 0) {
+        drafts.push({
+          type: 'write_off',
+          amount_micros: 0,
+          written_off_micros: shortfall,
+          idempotency_key: idempotencyKeyValue,
+          app_id: details.app_id ?? null,
+          reason: `${details.reason ?? type}: not covered by the wallet`,
+        });
+      }
       return {
-        draft: debited > 0 ? { type, amount_micros: -debited, idempotency_key: idempotencyKeyValue, ...details } : null,
-        result: (entry) => ({ entry, debited_micros: debited, shortfall_micros: amountMicros - debited }),
+        drafts,
+        result: (entries) => ({
+          entry: debited > 0 ? entries[0]! : null,
+          write_off_entry: shortfall > 0 ? entries.at(-1)! : null,
+          debited_micros: debited,
+          shortfall_micros: shortfall,
+        }),
       };
     });
   }
 
   /**
    * One idempotent posting: an IDEM record (attribute_not_exists, holding the result), the wallet move
-   * conditioned on its entry sequence, and the entry with its outbox item, all in one transaction.
+   * conditioned on its entry sequence, and the entries with their outbox items, all in one transaction.
    * `decide` sees the wallet state (fresh from the table when `freshRead` or after a failed condition).
    */
   private async post<R>(
@@ -170,7 +195,7 @@ export class Wallets {
     key: string,
     fingerprint: string,
     freshRead: boolean,
-    decide: (state: WalletState) => { draft: EntryDraft | null; result: (entry: Entry | null) => R },
+    decide: (state: WalletState) => { drafts: EntryDraft[]; result: (entries: Entry[]) => R },
   ): Promise<Posted<R>> {
     return this.views.mutex.run(walletId, async () => {
       let fresh = freshRead;
@@ -194,10 +219,9 @@ export class Wallets {
           throw error;
         }
         const createdAt = this.clock().toISOString();
-        const drafts = plan.draft ? [plan.draft] : [];
-        const { entries, ops: entryOps } = entryPuts(walletId, state, drafts, createdAt);
-        const result = plan.result(entries[0] ?? null);
-        const delta = drafts.reduce((sum, d) => sum + d.amount_micros, 0);
+        const { entries, ops: entryOps } = entryPuts(walletId, state, plan.drafts, createdAt);
+        const result = plan.result(entries);
+        const delta = plan.drafts.reduce((sum, d) => sum + d.amount_micros, 0);
         const ops = [
           {
             kind: 'put' as const,

@@ -18,6 +18,9 @@ export const EntrySchema = z.object({
   input_tokens: z.number().int().nullable(),
   output_tokens: z.number().int().nullable(),
   price_version: z.number().int().nullable(),
+  /** write_off entries (amount 0): what could not be taken from the wallet. */
+  written_off_micros: z.number().int().nullable(),
+  reason: z.string().nullable(),
   idempotency_key: z.string(),
   created_at: z.string(),
 });

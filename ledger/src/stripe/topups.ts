@@ -13,7 +13,8 @@
 // step as a debit owed (conditioned on the previous cumulative value, so racing deliveries cannot
 // both claim the same cents), then every owed debit is posted with debitUpTo under its own key
 // (replayed, never repeated). A wallet that already spent the money is debited what it still holds;
-// the rest is the shortfall, recorded on the refund entry's result and logged: fleeex's loss.
+// the rest is the shortfall, fleeex's loss: posted with the debit as a `write_off` entry (amount 0,
+// written_off_micros = shortfall) and logged.
 // Disputes: `charge.dispute.funds_withdrawn` debits the disputed amount the same way (up to what is
 // available); `charge.dispute.funds_reinstated` credits back exactly what that withdrawal took.
 // `charge.dispute.created` and `closed` move nothing: money moves only when Stripe moves it.
