@@ -151,6 +151,20 @@ describe('holds: limits, expiry, caps', () => {
     await expectWalletInvariants(f.client, f.prefix, p.walletId);
   });
 
+  it('a live hold is never released as expired: the claim is checked, and its capture still works', async () => {
+    const p = await f.payer({ balance_micros: 1_000_000 });
+    const req = holdReq(p);
+    await f.service.holds.hold(req);
+    f.clock.advance(HOLD_TTL_MS - 1);
+    try {
+      expect(await codeOf(f.service.holds.release(req.hold_id, { reason: 'expired' }))).toBe('invalid_request');
+      expect((await f.service.holds.capture(req.hold_id, USAGE)).replayed).toBe(false);
+    } finally {
+      f.clock.advance(-(HOLD_TTL_MS - 1));
+    }
+    await expectWalletInvariants(f.client, f.prefix, p.walletId);
+  });
+
   it('a capture above the hold takes what is available and writes off the rest: never negative', async () => {
     const p = await f.payer({ balance_micros: 50_000 });
     const req = holdReq(p);

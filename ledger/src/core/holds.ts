@@ -423,6 +423,12 @@ export class Holds {
       if (hold.status === 'released') return { result: storedRelease(hold), replayed: true };
       if (hold.status === 'captured') throw new FleeexError('hold_already_resolved', 'this hold was captured');
       const now = this.deps.clock();
+      // 'expired' voids a hold its gateway may still capture, so that claim is checked in the write too
+      // (the expiry job decides from an index read): a live hold is never released as expired.
+      const expiring = req.reason === 'expired';
+      if (expiring && now.getTime() < hold.expires_at_ms) {
+        throw new FleeexError('invalid_request', 'this hold has not expired; release it with the reason that applies', { param: 'reason' });
+      }
       const amount = hold.amount_micros;
       const response: ReleaseResponse = { hold_id: hold.hold_id, status: 'released', released_micros: amount };
       try {
@@ -432,9 +438,16 @@ export class Holds {
             key: holdKey(hold.hold_id),
             update:
               'SET #status = :released, resolution = :resolution, released_reason = :reason, resolved_at = :now_iso, purge_at = :purge REMOVE gsi1pk, gsi1sk',
-            condition: '#status = :pending',
+            condition: expiring ? '#status = :pending AND expires_at_ms <= :now_ms' : '#status = :pending',
             names: { '#status': 'status' },
-            values: { ':released': 'released', ':pending': 'pending', ':resolution': JSON.stringify(response), ':reason': req.reason, ...resolvedAt(now) },
+            values: {
+              ':released': 'released',
+              ':pending': 'pending',
+              ':resolution': JSON.stringify(response),
+              ':reason': req.reason,
+              ...resolvedAt(now),
+              ...(expiring ? { ':now_ms': now.getTime() } : {}),
+            },
           },
           walletMoveOp(hold.wallet_id, {
             balance_delta_micros: 0,
