@@ -185,7 +185,7 @@ export function whereTimeGoesTable(results: Map<string, CellFigures>, fmt: (n: n
     notes: [
       'Proxy added = (fleeex with an IN-MEMORY LEDGER, a bench-only stand-in in the gateway process, bench/memory-ledger.ts) minus the floor: the cost of the gateway itself (auth, validation, tokenizer estimate, translation, SSE) with no ledger round trip.',
       'Ledger added = (full path: the real ledger over HTTP on DynamoDB Local) minus the in-memory run: the hold and the capture, each one HTTP call to the ledger and one DynamoDB transaction.',
-      'Gateway CPU µs/call: the gateway process\'s CPU time (process.cpuUsage(), user + system, reported over IPC) during a run divided by the calls it served; the ledger and the simulator run in their own processes and are not counted.',
+      'Gateway CPU µs/call: the gateway process\'s CPU time (process.cpuUsage(), user + system, reported over IPC) during a run divided by the calls it served; the ledger and the simulator run in their own processes and are not counted. The "full" column is higher mostly because each call leaves the gateway idle ~20 ms while the ledger works: on this shared VM CPU time per unit of work rises after idle gaps (an in-memory ledger with an injected 10 ms wait per hold and per capture, no HTTP, reproduces the full-path figure; the same in-memory ledger served over HTTP through the real ledger client costs the same as no HTTP). Compare CPU per call at equal calls/s.',
     ],
   };
 }
