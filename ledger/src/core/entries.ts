@@ -51,42 +51,36 @@ export interface Entry {
   created_at: string;
 }
 
-/** The entry as the admin API shows it (the shape). */
-export interface EntryView {
-  entry_id: string;
-  wallet_id: string;
-  type: EntryType;
-  amount_micros: number;
-  balance_after_micros: number;
-  app_id: string | null;
-  model: string | null;
-  input_tokens: number | null;
-  output_tokens: number | null;
-  price_version: number | null;
-  /** write_off entries: what could not be taken from the wallet (their amount is 0). */
-  written_off_micros: number | null;
-  reason: string | null;
-  idempotency_key: string;
-  created_at: string;
+/** The fields of an entry the admin API shows (the shape), in the order it shows them. */
+export const ENTRY_VIEW_FIELDS = [
+  'entry_id',
+  'wallet_id',
+  'type',
+  'amount_micros',
+  'balance_after_micros',
+  'app_id',
+  'model',
+  'input_tokens',
+  'output_tokens',
+  'price_version',
+  // write_off entries: what could not be taken from the wallet (their amount is 0).
+  'written_off_micros',
+  'reason',
+  'idempotency_key',
+  'created_at',
+] as const satisfies readonly (keyof Entry)[];
+
+export type EntryView = Pick<Entry, (typeof ENTRY_VIEW_FIELDS)[number]>;
+
+/** A view of an entry: only the listed fields, in the list's order (the order a JSON body shows). */
+export function pickEntryFields<K extends keyof Entry>(entry: Entry, fields: readonly K[]): Pick<Entry, K> {
+  const view = {} as Pick<Entry, K>;
+  for (const field of fields) view[field] = entry[field];
+  return view;
 }
 
 export function entryView(entry: Entry): EntryView {
-  return {
-    entry_id: entry.entry_id,
-    wallet_id: entry.wallet_id,
-    type: entry.type,
-    amount_micros: entry.amount_micros,
-    balance_after_micros: entry.balance_after_micros,
-    app_id: entry.app_id,
-    model: entry.model,
-    input_tokens: entry.input_tokens,
-    output_tokens: entry.output_tokens,
-    price_version: entry.price_version,
-    written_off_micros: entry.written_off_micros,
-    reason: entry.reason,
-    idempotency_key: entry.idempotency_key,
-    created_at: entry.created_at,
-  };
+  return pickEntryFields(entry, ENTRY_VIEW_FIELDS);
 }
 
 export function entryFromItem(item: Item): Entry {

@@ -2,9 +2,10 @@
 // through the core's operations.
 import { FleeexError } from '../../../shared/errors';
 import { capPeriod } from '../core/clock';
+import { type Entry, pickEntryFields } from '../core/entries';
 import type { Grant } from '../core/grants';
 import type { LedgerService } from '../core/service';
-import type { AppView, EntryView, GrantView, LedgerPort, WalletView } from './ports';
+import { type AppView, type EntryView, type GrantView, type LedgerPort, OWNER_ENTRY_FIELDS, type WalletView } from './ports';
 
 function isNotFound(error: unknown): boolean {
   return error instanceof FleeexError && error.code === 'not_found';
@@ -26,6 +27,10 @@ function walletView(wallet: WalletView): WalletView {
     held_micros: wallet.held_micros,
     available_micros: wallet.available_micros,
   };
+}
+
+function ownerEntryView(entry: Entry): EntryView {
+  return pickEntryFields(entry, OWNER_ENTRY_FIELDS);
 }
 
 export class CoreLedgerAdapter implements LedgerPort {
@@ -55,35 +60,14 @@ export class CoreLedgerAdapter implements LedgerPort {
   async listEntries(walletId: string, page: { limit: number; cursor: string | null }): Promise<{ data: EntryView[]; next_cursor: string | null }> {
     const result = await this.core.wallets.entries(walletId, page.limit, page.cursor);
     return {
-      data: result.data.map((entry) => ({
-        entry_id: entry.entry_id,
-        type: entry.type,
-        amount_micros: entry.amount_micros,
-        balance_after_micros: entry.balance_after_micros,
-        app_id: entry.app_id,
-        model: entry.model,
-        input_tokens: entry.input_tokens,
-        output_tokens: entry.output_tokens,
-        created_at: entry.created_at,
-      })),
+      data: result.data.map(ownerEntryView),
       next_cursor: result.next_cursor,
     };
   }
 
   async credit(input: { wallet_id: string; amount_micros: number; idempotency_key: string; type: 'topup' | 'adjustment'; reason: string }): Promise<EntryView> {
     const posted = await this.core.wallets.credit(input.wallet_id, input.amount_micros, input.idempotency_key, input.type, { reason: input.reason });
-    const entry = posted.result;
-    return {
-      entry_id: entry.entry_id,
-      type: entry.type,
-      amount_micros: entry.amount_micros,
-      balance_after_micros: entry.balance_after_micros,
-      app_id: entry.app_id,
-      model: entry.model,
-      input_tokens: entry.input_tokens,
-      output_tokens: entry.output_tokens,
-      created_at: entry.created_at,
-    };
+    return ownerEntryView(posted.result);
   }
 
   async debitUpTo(input: { wallet_id: string; amount_micros: number; idempotency_key: string; reason: string }) {

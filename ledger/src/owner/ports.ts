@@ -1,6 +1,6 @@
 // What the owner flows need from the rest of the ledger, as narrow ports. The ledger core is the only
 // writer of money and grants; `ledger-adapter.ts` implements LedgerPort with its operations.
-import type { EntryType } from '../../../shared/contracts/ledger-events';
+import type { Entry } from '../core/entries';
 
 export interface WalletView {
   wallet_id: string;
@@ -9,17 +9,20 @@ export interface WalletView {
   available_micros: number;
 }
 
-export interface EntryView {
-  entry_id: string;
-  type: EntryType;
-  amount_micros: number;
-  balance_after_micros: number;
-  app_id: string | null;
-  model: string | null;
-  input_tokens: number | null;
-  output_tokens: number | null;
-  created_at: string;
-}
+/** The fields of an entry the owner's wallet page shows, in order. */
+export const OWNER_ENTRY_FIELDS = [
+  'entry_id',
+  'type',
+  'amount_micros',
+  'balance_after_micros',
+  'app_id',
+  'model',
+  'input_tokens',
+  'output_tokens',
+  'created_at',
+] as const satisfies readonly (keyof Entry)[];
+
+export type EntryView = Pick<Entry, (typeof OWNER_ENTRY_FIELDS)[number]>;
 
 export interface GrantView {
   wallet_id: string;
