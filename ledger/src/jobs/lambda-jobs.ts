@@ -8,7 +8,7 @@ import { jobsEnv } from './lambda-env';
 import { logJob } from './log';
 import { createJobRouteServices } from './mount';
 import type { JobRouteServices } from './routes/services';
-import type { SqsBatchHandler } from './sqs-types';
+import { recordJson, type SqsBatchHandler } from './sqs-types';
 
 const JobMessageSchema = z.object({ job: z.enum(['reconciliation', 'hold_expiry']) });
 
@@ -27,7 +27,7 @@ export const handler: SqsBatchHandler = async (event) => {
   const failures: Array<{ itemIdentifier: string }> = [];
   for (const record of event.Records) {
     try {
-      const message = JobMessageSchema.safeParse(parseJson(record.body));
+      const message = JobMessageSchema.safeParse(recordJson(record));
       if (!message.success) throw new Error(`not a job message: ${message.error.issues[0]?.message ?? 'invalid'}`);
       if (message.data.job === 'reconciliation') await jobs.runReconciliation();
       else logJob('info', 'hold_expiry_run', { ...(await releaseExpiredHolds(ledger.holds, ledger.clock())) });
@@ -38,11 +38,3 @@ export const handler: SqsBatchHandler = async (event) => {
   }
   return { batchItemFailures: failures };
 };
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}

@@ -6,7 +6,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type LedgerEvent, LedgerEventSchema } from '../../../shared/contracts/ledger-events';
 import { type JobLogger, logJob } from './log';
 import { applyEventsToRollups, rollupDeltas } from './rollups';
-import type { SqsBatchHandler, SqsRecord } from './sqs-types';
+import { recordJson, type SqsBatchHandler, type SqsRecord } from './sqs-types';
 
 export interface UsageConsumerOptions {
   dynamo: DynamoDBClient;
@@ -32,7 +32,7 @@ export function createUsageConsumer(options: UsageConsumerOptions): SqsBatchHand
     const failures: Array<{ itemIdentifier: string }> = [];
     const valid: Array<{ record: SqsRecord; event: LedgerEvent }> = [];
     for (const record of event.Records) {
-      const parsed = LedgerEventSchema.safeParse(parseJson(record.body));
+      const parsed = LedgerEventSchema.safeParse(recordJson(record));
       if (!parsed.success) {
         fail(record, `not a LedgerEvent: ${parsed.error.issues[0]?.message ?? 'invalid'}`, failures);
         continue;
@@ -58,14 +58,6 @@ export function createUsageConsumer(options: UsageConsumerOptions): SqsBatchHand
     }
     return { batchItemFailures: failures };
   };
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
 
 function errorMessage(error: unknown): string {
