@@ -72,8 +72,16 @@ export const AppUsageSchema = z.object({
 });
 export type AppUsage = z.infer<typeof AppUsageSchema>;
 
-/** The operator view adds what the provider was owed and fleeex's margin (cost = provider + margin). */
-export const AdminUsageRowSchema = AppUsageRowSchema.extend({ provider_cost_micros: micros, margin_micros: micros });
+/**
+ * The operator view splits what was charged into the provider's share and fleeex's margin (cost = provider
+ * + margin) and adds what captures could not take from the wallets: fleeex's loss (cost + written_off =
+ * what the calls were priced at). Never shown to apps.
+ */
+export const AdminUsageRowSchema = AppUsageRowSchema.extend({
+  provider_cost_micros: micros,
+  margin_micros: micros,
+  written_off_micros: count,
+});
 export type AdminUsageRow = z.infer<typeof AdminUsageRowSchema>;
 
 export const AdminUsageSchema = z.object({

@@ -9,7 +9,11 @@ import { assertMicros } from '../../../shared/money';
 
 const SECONDS_PER_DAY = 86_400;
 
-/** Counters kept on every rollup item. `entries`/`net_micros` only on wallet-day items. */
+/**
+ * Counters kept on every rollup item. `entries`/`net_micros` only on wallet-day items.
+ * `written_off_micros`: what captures above the hold (and, on wallet days, refunds) could not take from
+ * the wallet: fleeex's loss, for operators only.
+ */
 export const ROLLUP_COUNTERS = [
   'entries',
   'net_micros',
@@ -19,6 +23,7 @@ export const ROLLUP_COUNTERS = [
   'charged_micros',
   'provider_cost_micros',
   'margin_micros',
+  'written_off_micros',
 ] as const;
 export type RollupCounter = (typeof ROLLUP_COUNTERS)[number];
 export type RollupCounters = Record<RollupCounter, number>;
@@ -70,11 +75,13 @@ export function rollupDeltas(event: LedgerEvent): RollupDelta[] {
     {
       key: rollupKeys.walletDay(event.wallet_id, day),
       labels: { kind: 'wallet_day', wallet_id: event.wallet_id, day },
-      counters: { entries: 1, net_micros: assertMicros(event.amount_micros, 'amount_micros'), ...usageCounters(event) },
+      counters: { entries: 1, net_micros: assertMicros(event.amount_micros, 'amount_micros'), ...usageCounters(event), ...writeOffCounters(event) },
     },
   ];
-  if (event.type !== 'usage' || event.app_id === null || event.model === null) return deltas;
-  const usage = usageCounters(event);
+  // A capture's usage and write-off name their app and model; a refund's shortfall names no model, so
+  // it counts on its wallet's day only (the app and model items stay comparable across group_by).
+  if ((event.type !== 'usage' && event.type !== 'write_off') || event.app_id === null || event.model === null) return deltas;
+  const usage = event.type === 'usage' ? usageCounters(event) : writeOffCounters(event);
   deltas.push(
     { key: rollupKeys.appDay(event.app_id, day), labels: { kind: 'app_day', app_id: event.app_id, day }, counters: usage },
     {
@@ -100,6 +107,13 @@ function usageCounters(event: LedgerEvent): Partial<RollupCounters> {
     provider_cost_micros: assertMicros(event.provider_cost_micros ?? 0, 'provider_cost_micros'),
     margin_micros: assertMicros(event.margin_micros ?? 0, 'margin_micros'),
   };
+}
+
+function writeOffCounters(event: LedgerEvent): Partial<RollupCounters> {
+  if (event.type !== 'write_off') return {};
+  // A write-off records money the wallet could not pay: it never moves the wallet's balance.
+  if (event.amount_micros !== 0) throw new RangeError(`write_off entry ${event.entry_id} moves the wallet: ${event.amount_micros}`);
+  return { written_off_micros: assertMicros(event.written_off_micros ?? 0, 'written_off_micros') };
 }
 
 export type ApplyOutcome = 'applied' | 'duplicate';

@@ -11,7 +11,7 @@ const MS_PER_DAY = 86_400_000;
 type Totals = Omit<AdminUsageRow, 'day' | 'model'>;
 
 function zeroTotals(): Totals {
-  return { calls: 0, input_tokens: 0, output_tokens: 0, cost_micros: 0, provider_cost_micros: 0, margin_micros: 0 };
+  return { calls: 0, input_tokens: 0, output_tokens: 0, cost_micros: 0, provider_cost_micros: 0, margin_micros: 0, written_off_micros: 0 };
 }
 
 function addRow(into: Totals, item: Record<string, unknown>): Totals {
@@ -21,6 +21,7 @@ function addRow(into: Totals, item: Record<string, unknown>): Totals {
   into.cost_micros += num(item.charged_micros);
   into.provider_cost_micros += num(item.provider_cost_micros);
   into.margin_micros += num(item.margin_micros);
+  into.written_off_micros += num(item.written_off_micros);
   return into;
 }
 
@@ -40,10 +41,10 @@ export class UsageReader {
     return { object: 'usage', app_id: appId, from: query.from, to: query.to, group_by: query.group_by, ...group(items, query) };
   }
 
-  /** An app's own usage, without provider cost and margin. */
+  /** An app's own usage, without provider cost, margin or write-offs (fleeex's economics). */
   async appUsage(appId: string, query: UsageQuery): Promise<AppUsage> {
     const report = await this.adminUsage(appId, query);
-    const strip = ({ provider_cost_micros: _p, margin_micros: _m, ...row }: Totals & Partial<AdminUsageRow>) => row;
+    const strip = ({ provider_cost_micros: _p, margin_micros: _m, written_off_micros: _w, ...row }: Totals & Partial<AdminUsageRow>) => row;
     return {
       ...report,
       app_id: appId,

@@ -10,7 +10,7 @@ const route = createRoute({
   path: '/admin/usage',
   tags: ['admin'],
   security: [{ adminToken: [] }],
-  summary: 'Calls, tokens, cost, provider cost and margin per day or per model, for one app or all (from the rollups)',
+  summary: 'Calls, tokens, cost, provider cost, margin and written-off amounts per day or per model, for one app or all (from the rollups)',
   request: { query: AdminUsageQuerySchema },
   responses: {
     200: jsonResponse(AdminUsageSchema, 'The usage report'),
