@@ -72,9 +72,25 @@ async function renderWallet(c: Context, services: OwnerServices, session: Sessio
   );
 }
 
-export function registerWalletPages(app: Hono, services: OwnerServices): void {
-  const { config } = services;
+/**
+ * A signed-in owner's form post: without a session, a redirect to sign in; the CSRF token is verified
+ * before the handler runs, and any error is answered with the error page.
+ */
+function ownerFormPost(services: OwnerServices, handle: (c: Context, session: SessionItem, form: Record<string, string>) => Promise<Response>) {
+  return async function ownerFormPostHandler(c: Context) {
+    try {
+      const session = await currentSession(c, services);
+      if (!session) return redirectToSignin(c);
+      const form = await formOf(c);
+      verifyCsrf(c, services.config, form['_csrf']);
+      return await handle(c, session, form);
+    } catch (error) {
+      return errorPage(c, services, error);
+    }
+  };
+}
 
+export function registerWalletPages(app: Hono, services: OwnerServices): void {
   app.get('/', (c) => c.redirect('/wallet', 303));
 
   app.get('/wallet', async (c) => {
@@ -87,70 +103,46 @@ export function registerWalletPages(app: Hono, services: OwnerServices): void {
     }
   });
 
-  app.post('/wallet/topups', async (c) => {
+  app.post('/wallet/topups', ownerFormPost(services, async (c, session, form) => {
+    let amountMicros: number;
     try {
-      const session = await currentSession(c, services);
-      if (!session) return redirectToSignin(c);
-      const form = await formOf(c);
-      verifyCsrf(c, config, form['_csrf']);
-      let amountMicros: number;
-      try {
-        const preset = form['preset'] ?? 'custom';
-        amountMicros = parseTypedEur(preset === 'custom' ? (form['custom_amount'] ?? '') : preset);
-        const base = services.publicUrl();
-        const { url } = await services.topups.start({
-          wallet_id: session.wallet_id,
-          owner_email: session.email,
-          amount_micros: amountMicros,
-          success_url: `${base}/wallet?notice=topup_returned`,
-          cancel_url: `${base}/wallet?notice=topup_cancelled`,
-        });
-        return c.redirect(url, 303);
-      } catch (error) {
-        if (error instanceof FleeexError && (error.code === 'invalid_request' || error.code === 'topup_out_of_range')) {
-          return await renderWallet(c, services, session, { error: error.message, status: 400 });
-        }
-        throw error;
+      const preset = form['preset'] ?? 'custom';
+      amountMicros = parseTypedEur(preset === 'custom' ? (form['custom_amount'] ?? '') : preset);
+      const base = services.publicUrl();
+      const { url } = await services.topups.start({
+        wallet_id: session.wallet_id,
+        owner_email: session.email,
+        amount_micros: amountMicros,
+        success_url: `${base}/wallet?notice=topup_returned`,
+        cancel_url: `${base}/wallet?notice=topup_cancelled`,
+      });
+      return c.redirect(url, 303);
+    } catch (error) {
+      if (error instanceof FleeexError && (error.code === 'invalid_request' || error.code === 'topup_out_of_range')) {
+        return await renderWallet(c, services, session, { error: error.message, status: 400 });
       }
-    } catch (error) {
-      return errorPage(c, services, error);
+      throw error;
     }
-  });
+  }));
 
-  app.post('/wallet/grants/:app_id/cap', async (c) => {
+  app.post('/wallet/grants/:app_id/cap', ownerFormPost(services, async (c, session, form) => {
+    const appId = AppIdParam.parse(c.req.param('app_id'));
+    let cap: number | null;
     try {
-      const session = await currentSession(c, services);
-      if (!session) return redirectToSignin(c);
-      const form = await formOf(c);
-      verifyCsrf(c, config, form['_csrf']);
-      const appId = AppIdParam.parse(c.req.param('app_id'));
-      let cap: number | null;
-      try {
-        cap = parseCap(form['monthly_cap']);
-      } catch (error) {
-        if (error instanceof FleeexError) return await renderWallet(c, services, session, { error: error.message, status: 400 });
-        throw error;
-      }
-      const grant = await services.ledger.getGrant(session.wallet_id, appId);
-      if (grant?.status !== 'active') throw new FleeexError('not_found', 'That app has no access to change.');
-      await services.ledger.setGrantCap({ wallet_id: session.wallet_id, app_id: appId, monthly_cap_micros: cap });
-      return c.redirect('/wallet?notice=cap_saved', 303);
+      cap = parseCap(form['monthly_cap']);
     } catch (error) {
-      return errorPage(c, services, error);
+      if (error instanceof FleeexError) return await renderWallet(c, services, session, { error: error.message, status: 400 });
+      throw error;
     }
-  });
+    const grant = await services.ledger.getGrant(session.wallet_id, appId);
+    if (grant?.status !== 'active') throw new FleeexError('not_found', 'That app has no access to change.');
+    await services.ledger.setGrantCap({ wallet_id: session.wallet_id, app_id: appId, monthly_cap_micros: cap });
+    return c.redirect('/wallet?notice=cap_saved', 303);
+  }));
 
-  app.post('/wallet/grants/:app_id/revoke', async (c) => {
-    try {
-      const session = await currentSession(c, services);
-      if (!session) return redirectToSignin(c);
-      const form = await formOf(c);
-      verifyCsrf(c, config, form['_csrf']);
-      const appId = AppIdParam.parse(c.req.param('app_id'));
-      await services.ledger.revokeGrant({ wallet_id: session.wallet_id, app_id: appId });
-      return c.redirect('/wallet?notice=revoked', 303);
-    } catch (error) {
-      return errorPage(c, services, error);
-    }
-  });
+  app.post('/wallet/grants/:app_id/revoke', ownerFormPost(services, async (c, session) => {
+    const appId = AppIdParam.parse(c.req.param('app_id'));
+    await services.ledger.revokeGrant({ wallet_id: session.wallet_id, app_id: appId });
+    return c.redirect('/wallet?notice=revoked', 303);
+  }));
 }
