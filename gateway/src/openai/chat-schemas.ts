@@ -181,7 +181,10 @@ export const ChatCompletionRequestSchema = z
     top_p: z.number().min(0).max(1).nullish(),
     stop: z.union([stopSequence, z.array(stopSequence).max(STOP_SEQUENCES_MAX)]).nullish(),
     stream: z.boolean().nullish(),
-    stream_options: z.object({ include_usage: z.boolean().optional() }).nullish(),
+    stream_options: z
+      .object({ include_usage: z.boolean().optional() })
+      .nullish()
+      .openapi({ description: 'Only with `stream: true` (refused otherwise, as by OpenAI).' }),
     tools: z.array(ToolSchema).max(TOOLS_MAX).optional(),
     tool_choice: ToolChoiceSchema.optional(),
     parallel_tool_calls: z.boolean().optional(),
@@ -196,6 +199,11 @@ export const ChatCompletionRequestSchema = z
     // Legacy function calling: refused rather than stripped, or the model would silently answer without them.
     functions: refusedLegacy('functions is the legacy form of tools: send tools: [{type: "function", function: {...}}] instead'),
     function_call: refusedLegacy('function_call is the legacy form of tool_choice: send tool_choice instead'),
+  })
+  // As OpenAI does: options of a stream that will not happen are a mistake, not something to ignore.
+  .refine((request) => request.stream === true || request.stream_options == null, {
+    error: 'stream_options is only allowed when stream is true',
+    path: ['stream_options'],
   })
   .openapi('ChatCompletionRequest');
 export type ChatCompletionRequest = z.infer<typeof ChatCompletionRequestSchema>;
