@@ -1,10 +1,9 @@
 // Every error the gateway answers, produced for real against a real stack, with the status, code and
 // headers the OpenAI SDKs act on; and that no failed call leaves money held or charges for nothing.
-import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../../local/stack';
 import { generateApiKey } from '../../shared/api-keys';
-import { eventually, MODEL, newUser, openAiClient, startTestStack, type TestUser } from './harness';
+import { apiError, eventually, MODEL, newUser, openAiClient, startTestStack, type TestUser } from './harness';
 
 let stack: Stack;
 let user: TestUser;
@@ -16,16 +15,6 @@ beforeAll(async () => {
   user = await newUser(stack);
 });
 afterAll(() => stack?.stop());
-
-async function apiError(promise: Promise<unknown>): Promise<InstanceType<typeof OpenAI.APIError>> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof OpenAI.APIError) return error;
-    throw error;
-  }
-  throw new Error('expected an API error');
-}
 
 const hello = { model: MODEL, messages: [{ role: 'user' as const, content: 'hello' }] };
 

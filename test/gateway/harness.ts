@@ -51,6 +51,17 @@ export async function newUser(
   };
 }
 
+/** The OpenAI.APIError the call fails with; a call that succeeds, or fails otherwise, fails the test. */
+export async function apiError(promise: Promise<unknown>): Promise<InstanceType<typeof OpenAI.APIError>> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof OpenAI.APIError) return error;
+    throw error;
+  }
+  throw new Error('expected an API error');
+}
+
 export function openAiClient(stack: Stack, apiKey: string, appUserId?: string): OpenAI {
   return new OpenAI({
     apiKey,

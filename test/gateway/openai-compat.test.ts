@@ -1,10 +1,10 @@
 // OpenAI Chat Completions compatibility through the official `openai` SDK against a real stack: how
 // the end user is named (header or `user` field, one set of checks), the request fields apps send,
 // the response and chunk shapes the SDK and its helpers rely on, and the streamed chunk order.
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../../local/stack';
-import { MODEL, newUser, openAiClient, startTestStack, type TestUser } from './harness';
+import { apiError, MODEL, newUser, openAiClient, startTestStack, type TestUser } from './harness';
 
 let stack: Stack;
 let user: TestUser;
@@ -14,15 +14,6 @@ beforeAll(async () => {
   user = await newUser(stack);
 });
 afterAll(() => stack?.stop());
-
-async function apiError(promise: Promise<unknown>): Promise<InstanceType<typeof OpenAI.APIError>> {
-  const error = await promise.then(
-    () => new Error('expected an API error'),
-    (e: unknown) => e,
-  );
-  if (error instanceof OpenAI.APIError) return error;
-  throw error;
-}
 
 const hello = { model: MODEL, messages: [{ role: 'user' as const, content: 'hello' }] };
 const cost = (usage: unknown) => (usage as { cost_micros: number }).cost_micros;
