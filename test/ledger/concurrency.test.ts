@@ -1,22 +1,17 @@
 // Many concurrent calls on one wallet: exactly what the balance covers succeeds, nothing more, and the
 // wallet is never below zero, also with two ledger processes racing on the same wallet.
 import { describe, expect, it } from 'vitest';
-import { FleeexError } from '../../shared/errors';
 import { seedModelPrices } from '../../shared/price-seed';
 import { holdAmountMicros } from '../../shared/pricing';
 import { LedgerService } from '../../ledger/src/core/service';
 import { walletKey } from '../../ledger/src/store/keys';
-import { HAIKU, ledgerFixture } from './fixture';
+import { codeOf, HAIKU, ledgerFixture } from './fixture';
 import { expectWalletInvariants } from './invariants';
 
 const price = seedModelPrices().find((m) => m.model === HAIKU)!;
 const INPUT = 100;
 const OUTPUT = 100;
 const HOLD_AMOUNT = holdAmountMicros(price, INPUT, OUTPUT);
-
-function codeOf(error: unknown): string {
-  return error instanceof FleeexError ? error.code : `unexpected: ${String(error)}`;
-}
 
 describe('concurrency on one wallet', () => {
   it('1,000 concurrent holds on a balance covering exactly 250 of them: exactly 250 succeed', async () => {

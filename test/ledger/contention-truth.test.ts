@@ -3,12 +3,11 @@
 // completes; `ledger_unavailable` never stands for "this wallet is busy". (LiteLLM's phantom budget
 // errors are what this rules out.)
 import { describe, expect, it } from 'vitest';
-import { FleeexError } from '../../shared/errors';
 import { LEDGER_RETRIES_MAX } from '../../shared/limits';
 import { seedModelPrices } from '../../shared/price-seed';
 import { OUTPUT_TOKENS_MIN_AFFORDABLE, holdAmountMicros } from '../../shared/pricing';
 import { LedgerService } from '../../ledger/src/core/service';
-import { HAIKU, type Payer, ledgerFixture } from './fixture';
+import { codeOf, HAIKU, type Payer, ledgerFixture } from './fixture';
 import { expectWalletInvariants } from './invariants';
 import { RivalFirstTable, touchesHold } from './rival-table';
 
@@ -17,10 +16,6 @@ const INPUT = 200;
 const OUTPUT = 4_000;
 const FULL = holdAmountMicros(price, INPUT, OUTPUT);
 const FLOOR = holdAmountMicros(price, INPUT, OUTPUT_TOKENS_MIN_AFFORDABLE);
-
-function codeOf(error: unknown): string {
-  return error instanceof FleeexError ? error.code : `unexpected: ${String(error)}`;
-}
 
 function holdRequest(p: Payer, holdId: string, output = OUTPUT) {
   return { hold_id: holdId, api_key_hash: p.apiKeyHash, app_user_id: p.appUserId, model: HAIKU, input_tokens_estimate: INPUT, output_tokens_max: output };

@@ -1,12 +1,18 @@
 // A ledger over its own tables in the run's DynamoDB Local, with a movable clock and helpers to seed
 // an app, a wallet with money, and a grant. Each call makes a fresh table prefix.
 import { hashApiKey } from '../../shared/api-keys';
+import { FleeexError } from '../../shared/errors';
 import { LedgerService } from '../../ledger/src/core/service';
 import { DynamoLedgerTable } from '../../ledger/src/store/dynamo-table';
 import { ensureTables } from '../../ledger/src/store/ensure-tables';
 import type { LedgerTable } from '../../ledger/src/store/port';
 import { LEDGER_TABLE } from '../../ledger/src/store/tables';
 import { testDynamoClient, uniqueTablePrefix } from '../harness/aws';
+
+/** A refusal's error code; anything other than a FleeexError shows up as "unexpected: ..." in a failed assertion. */
+export function codeOf(error: unknown): string {
+  return error instanceof FleeexError ? error.code : `unexpected: ${String(error)}`;
+}
 
 export const HAIKU = 'anthropic.claude-3-5-haiku-20241022-v1:0';
 export const START = new Date('2026-03-10T12:00:00.000Z');

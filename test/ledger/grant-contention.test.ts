@@ -2,12 +2,11 @@
 // counters: they apply with one write, never retry into `ledger_unavailable`, and keep
 // cap_remaining = cap - spent - held.
 import { describe, expect, it } from 'vitest';
-import { FleeexError } from '../../shared/errors';
 import { seedModelPrices } from '../../shared/price-seed';
 import { holdAmountMicros } from '../../shared/pricing';
 import { LedgerService } from '../../ledger/src/core/service';
 import type { WriteOp } from '../../ledger/src/store/port';
-import { HAIKU, type Payer, ledgerFixture } from './fixture';
+import { codeOf, HAIKU, type Payer, ledgerFixture } from './fixture';
 import { expectWalletInvariants } from './invariants';
 import { RivalFirstTable } from './rival-table';
 
@@ -15,10 +14,6 @@ const price = seedModelPrices().find((m) => m.model === HAIKU)!;
 const INPUT = 200;
 const OUTPUT = 4_000;
 const FULL = holdAmountMicros(price, INPUT, OUTPUT);
-
-function codeOf(error: unknown): string {
-  return error instanceof FleeexError ? error.code : `unexpected: ${String(error)}`;
-}
 
 function holdRequest(p: Payer, holdId: string, output = OUTPUT) {
   return { hold_id: holdId, api_key_hash: p.apiKeyHash, app_user_id: p.appUserId, model: HAIKU, input_tokens_estimate: INPUT, output_tokens_max: output };
