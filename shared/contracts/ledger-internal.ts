@@ -22,7 +22,19 @@ export const HoldIdSchema = z
 /** SHA-256 of the whole app key, lowercase hex. The raw key never leaves the gateway. */
 export const ApiKeyHashSchema = z.string().regex(/^[0-9a-f]{64}$/);
 
-export const AppUserIdSchema = z.string().min(1).max(APP_USER_ID_CHARS_MAX);
+/**
+ * The id an app gives one of its users, named the same way everywhere: the chat route (the
+ * `X-Fleeex-User` header or the `user` field), holds, grants and the connect flow. Control characters
+ * and surrounding whitespace are refused: a header cannot carry them (HTTP trims the one, forbids the
+ * other), so an id holding them would name a user no header could ever name.
+ */
+export const APP_USER_ID_MESSAGE = `must be 1 to ${APP_USER_ID_CHARS_MAX} characters, without control characters or surrounding whitespace`;
+export const AppUserIdSchema = z
+  .string({ error: APP_USER_ID_MESSAGE })
+  .min(1, { error: APP_USER_ID_MESSAGE })
+  .max(APP_USER_ID_CHARS_MAX, { error: APP_USER_ID_MESSAGE })
+  // A refinement, not a pattern: \p{Cc} needs the u flag, which an OpenAPI pattern cannot carry.
+  .refine((id) => id.trim() === id && !/\p{Cc}/u.test(id), { error: APP_USER_ID_MESSAGE });
 
 // POST /internal/v1/holds  -> 201 HoldResponse (200 with the same body on replay)
 export const HoldRequestSchema = z.object({

@@ -2,8 +2,8 @@
 // list and string is bounded by a named constant from shared/limits.ts; fields Bedrock cannot honour
 // are accepted only in their neutral form (n = 1, no logprobs, zero penalties) and refused otherwise.
 import { z } from '@hono/zod-openapi';
+import { AppUserIdSchema } from '../../../shared/contracts/ledger-internal';
 import {
-  APP_USER_ID_CHARS_MAX,
   CONTENT_PARTS_MAX,
   IMAGE_BYTES_MAX,
   MESSAGES_MAX,
@@ -26,20 +26,6 @@ export const TOOL_ARGUMENTS_CHARS_MAX = TEXT_PART_CHARS_MAX;
 export const NAME_CHARS_MAX = 256;
 
 const text = z.string().max(TEXT_PART_CHARS_MAX);
-
-/**
- * The end user an app names, by the `X-Fleeex-User` header or the `user` field: one schema for both,
- * so an id is accepted or refused the same way whichever path carries it. Control characters and
- * surrounding whitespace are refused: a header cannot carry them (HTTP trims the one, forbids the
- * other), so a field holding them would name a user no header could ever name.
- */
-export const END_USER_ID_MESSAGE = `must be 1 to ${APP_USER_ID_CHARS_MAX} characters, without control characters or surrounding whitespace`;
-export const EndUserIdSchema = z
-  .string({ error: END_USER_ID_MESSAGE })
-  .min(1, { error: END_USER_ID_MESSAGE })
-  .max(APP_USER_ID_CHARS_MAX, { error: END_USER_ID_MESSAGE })
-  // A refinement, not a pattern: \p{Cc} needs the u flag, which an OpenAPI pattern cannot carry.
-  .refine((id) => id.trim() === id && !/\p{Cc}/u.test(id), { error: END_USER_ID_MESSAGE });
 
 const TextPartSchema = z.object({ type: z.literal('text'), text });
 const ImagePartSchema = z.object({
@@ -189,7 +175,8 @@ export const ChatCompletionRequestSchema = z
     tool_choice: ToolChoiceSchema.optional(),
     parallel_tool_calls: z.boolean().optional(),
     response_format: ResponseFormatSchema.optional(),
-    user: EndUserIdSchema.optional().openapi({ description: 'The end user whose wallet pays, when the X-Fleeex-User header is absent.' }),
+    // The same rules as the X-Fleeex-User header (checked in the route) and the connect flow.
+    user: AppUserIdSchema.optional().openapi({ description: 'The end user whose wallet pays, when the X-Fleeex-User header is absent.' }),
     n: z.literal(1, { error: 'n > 1 is not supported: Bedrock returns one choice per call' }).nullish(),
     seed: z.number().int().nullish(),
     logprobs: z.literal(false, { error: 'logprobs are not available from Bedrock' }).nullish(),

@@ -1,6 +1,7 @@
 // POST /v1/chat/completions: the metered call (see core/metered-call.ts), streamed or not.
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { APP_USER_ID_MESSAGE, AppUserIdSchema } from '../../../shared/contracts/ledger-internal';
 import { FleeexError } from '../../../shared/errors';
 import { REQUEST_BODY_BYTES_MAX } from '../../../shared/limits';
 import { prepareCall, runCompletion } from '../core/metered-call';
@@ -8,7 +9,7 @@ import { InFlightLimiter } from '../core/in-flight';
 import { startStream } from '../core/metered-stream';
 import { requireAppKey } from '../middleware/app-key';
 import { jsonBody } from '../middleware/json-body';
-import { ChatCompletionRequestSchema, ChatCompletionResponseSchema, END_USER_ID_MESSAGE, EndUserIdSchema } from '../openai/chat-schemas';
+import { ChatCompletionRequestSchema, ChatCompletionResponseSchema } from '../openai/chat-schemas';
 import { CALLS_IN_FLIGHT_PER_KEY_MAX, type GatewayEnv } from '../services';
 import { bearerSecurity, errorResponses } from './error-responses';
 
@@ -73,8 +74,8 @@ function appUserIdOf(c: Context, bodyUser: string | undefined): string {
   if (header !== undefined) {
     const id = headerText(header);
     // The same schema as the body's `user` field (already checked by the route's validator).
-    if (!EndUserIdSchema.safeParse(id).success) {
-      throw new FleeexError('invalid_request', `X-Fleeex-User: ${END_USER_ID_MESSAGE}`, { param: 'X-Fleeex-User' });
+    if (!AppUserIdSchema.safeParse(id).success) {
+      throw new FleeexError('invalid_request', `X-Fleeex-User: ${APP_USER_ID_MESSAGE}`, { param: 'X-Fleeex-User' });
     }
     return id;
   }
