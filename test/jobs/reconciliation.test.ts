@@ -9,6 +9,20 @@ import { HAIKU, pipelineFixture } from './ledger-fixture';
 
 const FAR_FUTURE = new Date('2100-01-01T00:00:00Z');
 
+type Fixture = Awaited<ReturnType<typeof pipelineFixture>>;
+
+/** Corrupts a wallet behind the ledger's back: balance and available move by `micros`, so only its entries can tell. */
+async function shiftBalanceBehindLedger(f: Fixture, walletId: string, micros: number): Promise<void> {
+  await f.dynamo.send(
+    new UpdateItemCommand({
+      TableName: f.ledgerTableName,
+      Key: marshall(walletKey(walletId)),
+      UpdateExpression: 'ADD balance_micros :x, available_micros :x',
+      ExpressionAttributeValues: marshall({ ':x': micros }),
+    }),
+  );
+}
+
 describe('hold expiry', () => {
   it('releases a hold left by a gateway that died mid-stream and restores the available amount', async () => {
     const f = await pipelineFixture();
@@ -77,14 +91,7 @@ describe('reconciliation', () => {
     const item = unmarshall(outbox.Items![0]!);
     await f.dynamo.send(new DeleteItemCommand({ TableName: f.ledgerTableName, Key: marshall({ pk: item.pk, sk: item.sk }) }));
     // Corrupt a balance behind the ledger's back (available too, so only the entries can tell).
-    await f.dynamo.send(
-      new UpdateItemCommand({
-        TableName: f.ledgerTableName,
-        Key: marshall(walletKey(corrupted.walletId)),
-        UpdateExpression: 'ADD balance_micros :x, available_micros :x',
-        ExpressionAttributeValues: marshall({ ':x': 7 }),
-      }),
-    );
+    await shiftBalanceBehindLedger(f, corrupted.walletId, 7);
     await f.flush();
     const run = await f.reconciler.run({ rollupsSettledBefore: FAR_FUTURE });
     const kinds = run.drifts.map((drift) => [drift.wallet_id, drift.kind]);
@@ -149,23 +156,9 @@ describe('reconciliation of a long history', () => {
 
     // Nothing new: nothing read. A corrupted balance is still caught at once (checkpoint + new entries).
     expect((await small.run({ rollupsSettledBefore: FAR_FUTURE })).entries_checked).toBe(0);
-    await f.dynamo.send(
-      new UpdateItemCommand({
-        TableName: f.ledgerTableName,
-        Key: marshall(walletKey(p.walletId)),
-        UpdateExpression: 'ADD balance_micros :x, available_micros :x',
-        ExpressionAttributeValues: marshall({ ':x': -3 }),
-      }),
-    );
+    await shiftBalanceBehindLedger(f, p.walletId, -3);
     expect((await small.run({ rollupsSettledBefore: FAR_FUTURE })).drifts.map((drift) => drift.kind)).toEqual(['balance_mismatch']);
-    await f.dynamo.send(
-      new UpdateItemCommand({
-        TableName: f.ledgerTableName,
-        Key: marshall(walletKey(p.walletId)),
-        UpdateExpression: 'ADD balance_micros :x, available_micros :x',
-        ExpressionAttributeValues: marshall({ ':x': 3 }),
-      }),
-    );
+    await shiftBalanceBehindLedger(f, p.walletId, 3);
 
     // An old entry removed behind the ledger's back: found by the next full recheck, and kept reported.
     await f.dynamo.send(new DeleteItemCommand({ TableName: f.ledgerTableName, Key: marshall(entryKey(p.walletId, 7)) }));
