@@ -1,9 +1,8 @@
 // stream_options without a stream: refused as OpenAI refuses it (400 invalid_request_error, param
 // stream_options), before anything is held or sent to the model; with a stream it is honoured.
-import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../../local/stack';
-import { MODEL, newUser, startTestStack, type TestUser } from './harness';
+import { apiError, MODEL, newUser, startTestStack, type TestUser } from './harness';
 
 let stack: Stack;
 let user: TestUser;
@@ -15,15 +14,6 @@ beforeAll(async () => {
 afterAll(() => stack?.stop());
 
 const hello = { model: MODEL, messages: [{ role: 'user' as const, content: 'hello' }] };
-
-async function apiError(promise: Promise<unknown>): Promise<InstanceType<typeof OpenAI.APIError>> {
-  const error = await promise.then(
-    () => new Error('expected an API error'),
-    (e: unknown) => e,
-  );
-  if (error instanceof OpenAI.APIError) return error;
-  throw error;
-}
 
 describe('stream_options', () => {
   it('is refused with stream false or absent, and nothing is held or sent upstream', async () => {
