@@ -53,8 +53,14 @@ export function redirectToSignin(c: Context) {
   return c.redirect(`/signin?next=${encodeURIComponent(next)}`, 303);
 }
 
+/** The posted form's string fields; a body that is not a parsable form is the client's mistake (400). */
 export async function formOf(c: Context): Promise<Record<string, string>> {
-  const body = await c.req.parseBody();
+  let body: Awaited<ReturnType<typeof c.req.parseBody>>;
+  try {
+    body = await c.req.parseBody();
+  } catch {
+    throw new FleeexError('invalid_request', 'That form could not be read. Reload the page and try again.');
+  }
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(body)) if (typeof value === 'string') out[key] = value;
   return out;
