@@ -80,9 +80,11 @@ function asSentence(text: string): string {
   return /[.!?]$/.test(capitalised) ? capitalised : `${capitalised}.`;
 }
 
+export const INTERNAL_ERROR_MESSAGE = 'Internal error. Quote the x-request-id header if you contact support.';
+
 /** Turns any thrown value into the OpenAI error shape. Unknown errors become a bare 500. */
 export function toErrorResponse(error: unknown): ErrorResponseParts {
-  const fleeex = error instanceof FleeexError ? error : new FleeexError('internal_error', 'Internal error.');
+  const fleeex = error instanceof FleeexError ? error : new FleeexError('internal_error', INTERNAL_ERROR_MESSAGE);
   const { status, type } = CODE_TO_HTTP[fleeex.code];
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (status === 402 || status === 403) headers['x-should-retry'] = 'false';
@@ -90,7 +92,14 @@ export function toErrorResponse(error: unknown): ErrorResponseParts {
     const retryAfter = fleeex.details.retryAfterSeconds ?? RETRY_AFTER_SECONDS_DEFAULT;
     headers['retry-after'] = String(Math.max(0, Math.ceil(retryAfter)));
   }
-  const message = fleeex.code === 'wallet_not_authorized' ? `${asSentence(fleeex.message)} ${CONNECT_HINT}` : fleeex.message;
+  // A 500 is our fault and its message may carry internals (ledger ids, states): callers get a fixed text
+  // and the request id; the detail stays in our logs.
+  const message =
+    status === 500
+      ? INTERNAL_ERROR_MESSAGE
+      : fleeex.code === 'wallet_not_authorized'
+        ? `${asSentence(fleeex.message)} ${CONNECT_HINT}`
+        : fleeex.message;
   const body = JSON.stringify({ error: { message, type, param: fleeex.details.param ?? null, code: fleeex.code } });
   return { status, headers, body };
 }
